@@ -1,0 +1,93 @@
+import type { Command } from 'commander';
+import { stepWarnings } from '../../analysis/guide-warnings.js';
+import { getModel } from '../../services/models.js';
+import { createRun } from '../../services/runs.js';
+import { runInputSchema } from '../../validation/run-input.js';
+import { issuesToDetails } from '../../validation/fields.js';
+import { withDatabase } from '../context.js';
+import { CliError, type CliIo } from '../io.js';
+
+interface LogOptions {
+  model?: string;
+  steps?: string;
+  duration?: string;
+  durationMs?: string;
+  score?: string;
+  seed?: string;
+  prompt?: string;
+  negativePrompt?: string;
+  sampler?: string;
+  guidance?: string;
+  width?: string;
+  height?: string;
+  hardware?: string;
+  useCase?: string;
+  phase?: string;
+  tags?: string;
+  notes?: string;
+  json?: boolean;
+}
+
+/** Builds the same input object the API takes; `--duration` is in seconds, `--duration-ms` in ms. */
+function inputFromOptions(o: LogOptions): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  const copy = ['model', 'steps', 'score', 'seed', 'prompt', 'negativePrompt', 'sampler', 'guidance', 'width', 'height', 'hardware', 'useCase', 'phase', 'tags', 'notes'] as const;
+  for (const key of copy) if (o[key] !== undefined) input[key] = o[key];
+  if (o.duration !== undefined && o.durationMs !== undefined) {
+    throw new CliError('give either --duration (seconds) or --duration-ms, not both');
+  }
+  if (o.duration !== undefined) {
+    const seconds = Number(o.duration);
+    input.durationMs = Number.isFinite(seconds) ? Math.round(seconds * 1000) : o.duration;
+  }
+  if (o.durationMs !== undefined) input.durationMs = o.durationMs;
+  return input;
+}
+
+const OPTION_NAME: Record<string, string> = { durationMs: '--duration', negativePrompt: '--negative-prompt', useCase: '--use-case' };
+
+export function registerLog(program: Command, io: CliIo): void {
+  program
+    .command('log')
+    .description('log one test render')
+    .requiredOption('--model <slug>', 'model slug, e.g. flux-dev')
+    .requiredOption('--steps <n>', 'inference steps')
+    .option('--duration <seconds>', 'render time in seconds, e.g. 12.4')
+    .option('--duration-ms <ms>', 'render time in milliseconds')
+    .option('--score <0-10>', 'quality score from 0 to 10')
+    .option('--seed <n>', 'seed (kept exact)')
+    .option('--prompt <text>', 'prompt')
+    .option('--negative-prompt <text>', 'negative prompt')
+    .option('--sampler <name>', 'sampler, e.g. euler')
+    .option('--guidance <n>', 'guidance / CFG')
+    .option('--width <px>', 'width in pixels')
+    .option('--height <px>', 'height in pixels')
+    .option('--hardware <name>', 'hardware, e.g. "RTX 4090" or api')
+    .option('--use-case <name>', 'concept-art, portrait, landscape or other')
+    .option('--phase <name>', 'draft, refine or final')
+    .option('--tags <list>', 'comma-separated tags')
+    .option('--notes <text>', 'notes')
+    .option('--json', 'print the stored run as JSON')
+    .action(async (options: LogOptions) => {
+      const parsed = runInputSchema.safeParse(inputFromOptions(options));
+      if (!parsed.success) {
+        const lines = issuesToDetails(parsed.error).map((d) => `  ${OPTION_NAME[d.field] ?? `--${d.field}`}: ${d.message}`);
+        throw new CliError(`The run was not logged:\n${lines.join('\n')}`);
+      }
+      await withDatabase(io, async (db) => {
+        const run = await createRun(db, parsed.data, 'cli');
+        if (options.json) {
+          io.out(`${JSON.stringify(run, null, 2)}\n`);
+          return;
+        }
+        const parts = [`${run.steps} steps`];
+        if (run.durationMs !== null) parts.push(`${(run.durationMs / 1000).toFixed(1)} s`);
+        if (run.score !== null) parts.push(`score ${run.score}`);
+        io.out(`Logged run #${run.id}: ${run.modelName}, ${parts.join(', ')}\n`);
+        const model = await getModel(db, run.model);
+        for (const warning of stepWarnings(run.steps, run.phase as 'draft' | 'refine' | 'final' | null, model.guide, model.name)) {
+          io.err(`warning: ${warning.message}\n`);
+        }
+      });
+    });
+}

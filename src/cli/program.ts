@@ -1,0 +1,38 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config.js';
+import { InputError, NotFoundError, ConflictError } from '../services/errors.js';
+import { registerDemo } from './commands/demo.js';
+import { registerLog } from './commands/log.js';
+import { registerRuns } from './commands/runs.js';
+import { registerServer } from './commands/server.js';
+import { CliError, type CliIo } from './io.js';
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('sweetspot')
+    .description('Find, per image model, the step count where more inference steps stop paying off.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(run with --help for usage)');
+  registerServer(program, io);
+  registerLog(program, io);
+  registerRuns(program, io);
+  registerDemo(program, io);
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+  return program;
+}
+
+/** Runs the CLI with `args` (without "node sweetspot"); resolves to the exit code. */
+export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync([...args], { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof CliError || err instanceof ConfigError || err instanceof InputError || err instanceof NotFoundError || err instanceof ConflictError) {
+      io.err(`error: ${err.message}\n`);
+      return 2;
+    }
+    io.err(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,40 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Migrator, type Migration, type MigrationProvider, type MigrationResult } from 'kysely';
+import type { Db } from './connect.js';
+
+const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+
+/**
+ * Kysely's FileMigrationProvider, but importing from our own module: the migrations are TypeScript,
+ * and only an `import()` in our code goes through the TypeScript loader (tsx at run time, vite in tests).
+ */
+class FolderMigrationProvider implements MigrationProvider {
+  constructor(private readonly folder: string) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const migrations: Record<string, Migration> = {};
+    for (const file of (await fs.readdir(this.folder)).sort()) {
+      if (!/\.(ts|js|mjs)$/.test(file) || file.endsWith('.d.ts')) continue;
+      const module = (await import(pathToFileURL(path.join(this.folder, file)).href)) as Migration;
+      migrations[file.replace(/\.(ts|js|mjs)$/, '')] = module;
+    }
+    return migrations;
+  }
+}
+
+function migrator(db: Db): Migrator {
+  return new Migrator({ db, provider: new FolderMigrationProvider(MIGRATIONS_DIR) });
+}
+
+/** Brings the schema to the latest migration; throws (naming the migration) when one fails. */
+export async function migrateToLatest(db: Db): Promise<MigrationResult[]> {
+  const { error, results } = await migrator(db).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${reason}`);
+  }
+  return results ?? [];
+}

@@ -1,0 +1,111 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** The tables as Kysely sees them. Timestamps are ISO 8601 UTC strings (sortable, portable). */
+export interface Database {
+  models: ModelTable;
+  experiments: ExperimentTable;
+  runs: RunTable;
+  run_tags: RunTagTable;
+  metrics: MetricTable;
+  run_metrics: RunMetricTable;
+  sweet_spot_snapshots: SnapshotTable;
+}
+
+export interface ModelTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  notes: Generated<string>;
+  min_steps: number | null;
+  recommended_low: number | null;
+  recommended_high: number | null;
+  max_steps: number | null;
+  sweet_spot: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ExperimentTable {
+  id: Generated<number>;
+  name: string;
+  model_id: number;
+  /** JSON: the planned sweep (steps, seeds, prompts, settings). */
+  plan: string;
+  notes: Generated<string>;
+  created_at: string;
+}
+
+export const USE_CASES = ['concept-art', 'portrait', 'landscape', 'other'] as const;
+export type UseCase = (typeof USE_CASES)[number];
+export const PHASES = ['draft', 'refine', 'final'] as const;
+export type Phase = (typeof PHASES)[number];
+export const SOURCES = ['form', 'api', 'cli', 'csv', 'json', 'png', 'demo', 'plan'] as const;
+export type Source = (typeof SOURCES)[number];
+
+export interface RunTable {
+  id: Generated<number>;
+  model_id: number;
+  steps: number;
+  duration_ms: number | null;
+  score: number | null;
+  seed: string | null;
+  prompt: string | null;
+  negative_prompt: string | null;
+  sampler: string | null;
+  guidance: number | null;
+  width: number | null;
+  height: number | null;
+  hardware: string | null;
+  use_case: UseCase | null;
+  phase: Phase | null;
+  notes: string | null;
+  experiment_id: number | null;
+  source: Source;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RunTagTable {
+  run_id: number;
+  tag: string;
+}
+
+export interface MetricTable {
+  name: string;
+  /** 1 when a higher value is better, 0 when lower is better (integer: portable across SQLite and PostgreSQL). */
+  higher_is_better: ColumnType<number, number, number>;
+  description: Generated<string>;
+}
+
+export interface RunMetricTable {
+  run_id: number;
+  name: string;
+  value: number;
+}
+
+export interface SnapshotTable {
+  id: Generated<number>;
+  model_id: number;
+  metric: string;
+  rule: string;
+  delta: number;
+  filters: string;
+  inputs_hash: string;
+  steps: number | null;
+  interval_low: number | null;
+  interval_high: number | null;
+  confidence: string;
+  run_count: number;
+  created_at: string;
+}
+
+export type ModelRow = Selectable<ModelTable>;
+export type NewModelRow = Insertable<ModelTable>;
+export type ModelRowUpdate = Updateable<ModelTable>;
+export type RunRow = Selectable<RunTable>;
+export type NewRunRow = Insertable<RunTable>;
+export type RunRowUpdate = Updateable<RunTable>;
+export type ExperimentRow = Selectable<ExperimentTable>;
+export type MetricRow = Selectable<MetricTable>;
+export type SnapshotRow = Selectable<SnapshotTable>;
+export type NewSnapshotRow = Insertable<SnapshotTable>;

@@ -1,0 +1,23 @@
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { connectDatabase } from './db/connect.js';
+import { migrateToLatest } from './db/migrate.js';
+
+/** Starts the server: config → db → migrate → createApp(deps).listen. Resolves once it listens. */
+export async function startServer(config: Config): Promise<{ url: string; close: () => Promise<void> }> {
+  const db = connectDatabase(config.database);
+  await migrateToLatest(db);
+  const app = createApp({ db, config });
+  return new Promise((resolve, reject) => {
+    const server = app.listen(config.port, config.host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+      resolve({
+        url: `http://${host}:${port}`,
+        close: () => new Promise<void>((done) => server.close(() => db.destroy().then(() => done()))),
+      });
+    });
+    server.on('error', reject);
+  });
+}

@@ -1,0 +1,35 @@
+import type { Db } from '../db/connect.js';
+import { findModelBySlug } from '../store/models.js';
+import type { RunFilter } from '../store/runs.js';
+import type { RunQuery } from '../validation/run-query.js';
+import { NotFoundError } from './errors.js';
+import { listRuns, type RunPage } from './runs.js';
+
+/** Turns the validated list query into a store filter (the model slug becomes its id). */
+export async function runFilterFromQuery(db: Db, query: RunQuery): Promise<RunFilter> {
+  const filter: RunFilter = {};
+  if (query.model !== undefined) {
+    const model = await findModelBySlug(db, query.model);
+    if (!model) throw new NotFoundError(`model '${query.model}' not found`);
+    filter.modelId = model.id;
+  }
+  if (query.stepsMin !== undefined) filter.stepsMin = query.stepsMin;
+  if (query.stepsMax !== undefined) filter.stepsMax = query.stepsMax;
+  if (query.phase !== undefined) filter.phase = query.phase;
+  if (query.useCase !== undefined) filter.useCase = query.useCase;
+  if (query.hardware !== undefined) filter.hardware = query.hardware;
+  if (query.tag !== undefined) filter.tag = query.tag.toLowerCase();
+  if (query.q !== undefined) filter.text = query.q;
+  if (query.experiment !== undefined) filter.experimentId = query.experiment;
+  return filter;
+}
+
+export async function listRunsByQuery(db: Db, query: RunQuery): Promise<RunPage> {
+  return listRuns(db, {
+    filter: await runFilterFromQuery(db, query),
+    sort: query.sort,
+    direction: query.order,
+    cursor: query.cursor ?? null,
+    limit: query.limit,
+  });
+}

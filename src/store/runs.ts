@@ -1,0 +1,202 @@
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import type { Db } from '../db/connect.js';
+import type { Database, NewRunRow, Phase, RunRow, RunRowUpdate, UseCase } from '../db/schema.js';
+
+/** What the runs list can be narrowed by; each field becomes one `where` clause. */
+export interface RunFilter {
+  modelId?: number;
+  stepsMin?: number;
+  stepsMax?: number;
+  phase?: Phase;
+  useCase?: UseCase;
+  hardware?: string;
+  tag?: string;
+  text?: string;
+  experimentId?: number;
+}
+
+export const RUN_SORT_KEYS = ['created', 'steps', 'score', 'duration'] as const;
+export type RunSortKey = (typeof RUN_SORT_KEYS)[number];
+export type SortDirection = 'asc' | 'desc';
+
+const SORT_COLUMNS = {
+  created: 'runs.created_at',
+  steps: 'runs.steps',
+  score: 'runs.score',
+  duration: 'runs.duration_ms',
+} as const;
+
+/** The position after the last row of a page: its sort value and id (ids break ties, so pages never overlap). */
+export interface RunCursor {
+  value: string | number | null;
+  id: number;
+}
+
+export interface RunListQuery {
+  filter: RunFilter;
+  sort: RunSortKey;
+  direction: SortDirection;
+  after: RunCursor | null;
+  limit: number;
+}
+
+export type RunWithModel = RunRow & { model_slug: string; model_name: string };
+
+type RunQuery = SelectQueryBuilder<Database, 'runs' | 'models', object>;
+
+function applyFilter(query: RunQuery, filter: RunFilter): RunQuery {
+  let q = query;
+  if (filter.modelId !== undefined) q = q.where('runs.model_id', '=', filter.modelId);
+  if (filter.stepsMin !== undefined) q = q.where('runs.steps', '>=', filter.stepsMin);
+  if (filter.stepsMax !== undefined) q = q.where('runs.steps', '<=', filter.stepsMax);
+  if (filter.phase !== undefined) q = q.where('runs.phase', '=', filter.phase);
+  if (filter.useCase !== undefined) q = q.where('runs.use_case', '=', filter.useCase);
+  if (filter.hardware !== undefined) q = q.where('runs.hardware', '=', filter.hardware);
+  if (filter.experimentId !== undefined) q = q.where('runs.experiment_id', '=', filter.experimentId);
+  if (filter.tag !== undefined) {
+    const tag = filter.tag;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('run_tags')
+          .select('run_tags.run_id')
+          .whereRef('run_tags.run_id', '=', 'runs.id')
+          .where('run_tags.tag', '=', tag),
+      ),
+    );
+  }
+  if (filter.text !== undefined) {
+    const pattern = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = (eb: ExpressionBuilder<Database, 'runs' | 'models'>, column: 'runs.prompt' | 'runs.notes' | 'runs.sampler') =>
+      sql<boolean>`lower(${eb.ref(column)}) like lower(${pattern}) escape '\\'`;
+    q = q.where((eb) => eb.or([like(eb, 'runs.prompt'), like(eb, 'runs.notes'), like(eb, 'runs.sampler')]));
+  }
+  return q;
+}
+
+function baseQuery(db: Db): RunQuery {
+  return db.selectFrom('runs').innerJoin('models', 'models.id', 'runs.model_id');
+}
+
+/**
+ * One page of runs in a stable order: the sort column (NULLs last in either direction), then id.
+ * Keyset pagination: the next page starts strictly after `after`, so deep pages cost the same as the first.
+ */
+export function listRuns(db: Db, query: RunListQuery): Promise<RunWithModel[]> {
+  const column = SORT_COLUMNS[query.sort];
+  const dir = query.direction;
+  const cmp = dir === 'asc' ? '>' : '<';
+  let q = applyFilter(baseQuery(db), query.filter);
+  const after = query.after;
+  if (after) {
+    if (after.value === null) {
+      q = q.where((eb) => eb.and([eb(column, 'is', null), eb('runs.id', cmp, after.id)]));
+    } else {
+      const value = after.value;
+      q = q.where((eb) =>
+        eb.or([
+          eb(column, cmp, value),
+          eb.and([eb(column, '=', value), eb('runs.id', cmp, after.id)]),
+          eb(column, 'is', null),
+        ]),
+      );
+    }
+  }
+  return q
+    .selectAll('runs')
+    .select(['models.slug as model_slug', 'models.name as model_name'])
+    .orderBy(column, (ob) => (dir === 'asc' ? ob.asc() : ob.desc()).nullsLast())
+    .orderBy('runs.id', dir)
+    .limit(query.limit)
+    .execute();
+}
+
+export function countRuns(db: Db, filter: RunFilter): Promise<number> {
+  return applyFilter(baseQuery(db), filter)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+    .then((r) => Number(r.n));
+}
+
+export function findRunById(db: Db, id: number): Promise<RunWithModel | undefined> {
+  return baseQuery(db)
+    .selectAll('runs')
+    .select(['models.slug as model_slug', 'models.name as model_name'])
+    .where('runs.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Inserts runs and their tags; the caller wraps it in a transaction when it must be all-or-nothing. */
+export async function insertRuns(db: Db, runs: readonly { row: NewRunRow; tags: readonly string[] }[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (const { row, tags } of runs) {
+    const { id } = await db.insertInto('runs').values(row).returning('id').executeTakeFirstOrThrow();
+    ids.push(id);
+    if (tags.length > 0) {
+      await db.insertInto('run_tags').values(tags.map((tag) => ({ run_id: id, tag }))).execute();
+    }
+  }
+  return ids;
+}
+
+export function updateRun(db: Db, id: number, changes: RunRowUpdate): Promise<{ id: number } | undefined> {
+  return db.updateTable('runs').set(changes).where('id', '=', id).returning('id').executeTakeFirst();
+}
+
+export async function replaceRunTags(db: Db, runId: number, tags: readonly string[]): Promise<void> {
+  await db.deleteFrom('run_tags').where('run_id', '=', runId).execute();
+  if (tags.length > 0) await db.insertInto('run_tags').values(tags.map((tag) => ({ run_id: runId, tag }))).execute();
+}
+
+export async function deleteRun(db: Db, id: number): Promise<boolean> {
+  const result = await db.deleteFrom('runs').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** Deletes every run carrying `tag` (the demo data set is tagged `demo`); returns how many went. */
+export async function deleteRunsTagged(db: Db, tag: string): Promise<number> {
+  const result = await db
+    .deleteFrom('runs')
+    .where('id', 'in', (eb) => eb.selectFrom('run_tags').select('run_id').where('tag', '=', tag))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export async function tagsForRuns(db: Db, runIds: readonly number[]): Promise<Map<number, string[]>> {
+  const byRun = new Map<number, string[]>();
+  if (runIds.length === 0) return byRun;
+  const rows = await db
+    .selectFrom('run_tags')
+    .select(['run_id', 'tag'])
+    .where('run_id', 'in', runIds)
+    .orderBy('tag')
+    .execute();
+  for (const { run_id, tag } of rows) {
+    const list = byRun.get(run_id) ?? [];
+    list.push(tag);
+    byRun.set(run_id, list);
+  }
+  return byRun;
+}
+
+/** Distinct values of the free-text facets, for filter drop-downs and form suggestions. */
+export async function distinctHardware(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('runs')
+    .select('hardware')
+    .distinct()
+    .where('hardware', 'is not', null)
+    .orderBy('hardware')
+    .limit(200)
+    .execute();
+  return rows.map((r) => r.hardware).filter((h): h is string => h !== null);
+}
+
+export async function countTagged(db: Db, tag: string): Promise<number> {
+  const row = await db
+    .selectFrom('run_tags')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tag', '=', tag)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

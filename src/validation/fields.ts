@@ -1,0 +1,115 @@
+import { z } from 'zod';
+
+// Field builders shared by every input schema. Form posts and CSV cells arrive as strings, JSON as
+// numbers; each builder accepts both, treats an empty string as "not given", and names the field in
+// its message so a person knows what to fix.
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const toNumber = (v: unknown) => {
+  const value = blankToUndefined(v);
+  return typeof value === 'string' ? Number(value.trim()) : value;
+};
+
+export function wholeNumber(field: string, min: number, max: number) {
+  const message = `${field} must be a whole number from ${min} to ${max}`;
+  return z.preprocess(
+    toNumber,
+    z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message }),
+  );
+}
+
+export function decimal(field: string, min: number, max: number) {
+  const message = `${field} must be a number from ${min} to ${max}`;
+  return z.preprocess(toNumber, z.number({ error: message }).min(min, { error: message }).max(max, { error: message }));
+}
+
+export function text(field: string, maxLength: number) {
+  return z.preprocess(
+    blankToUndefined,
+    z
+      .string({ error: `${field} must be text` })
+      .max(maxLength, { error: `${field} must be at most ${maxLength} characters` }),
+  );
+}
+
+export function oneOf<const T extends readonly [string, ...string[]]>(field: string, values: T) {
+  return z.preprocess(
+    blankToUndefined,
+    z.enum(values, { error: `${field} must be one of: ${values.join(', ')}` }),
+  );
+}
+
+/** Seeds are kept exact as decimal text: they can exceed 2^53, which a JSON number cannot carry. */
+export function seed(field: string) {
+  const message = `${field} must be a whole number (send seeds above 9007199254740991 as a string)`;
+  return z.preprocess(
+    (v) => {
+      const value = blankToUndefined(v);
+      if (typeof value === 'number') return Number.isSafeInteger(value) ? String(value) : Number.NaN;
+      return typeof value === 'string' ? value.trim() : value;
+    },
+    z.string({ error: message }).regex(/^-?\d{1,30}$/, { error: message }),
+  );
+}
+
+const TAG = /^[\p{L}\p{N}][\p{L}\p{N} _.:-]{0,63}$/u;
+
+/** Tags as a list or a comma-separated string; trimmed, lower-cased, de-duplicated. */
+export function tags(field: string) {
+  return z.preprocess(
+    (v) => {
+      const value = blankToUndefined(v);
+      const list = typeof value === 'string' ? value.split(',') : value;
+      if (!Array.isArray(list)) return list;
+      return [...new Set(list.map((t) => (typeof t === 'string' ? t.trim().toLowerCase() : t)).filter((t) => t !== ''))];
+    },
+    z
+      .array(
+        z.string().regex(TAG, {
+          error: `${field}: each tag is 1–64 letters, digits, spaces or _ . : - and starts with a letter or digit`,
+        }),
+        { error: `${field} must be a list of tags or a comma-separated string` },
+      )
+      .max(20, { error: `${field}: at most 20 tags` }),
+  );
+}
+
+export function isoTimestamp(field: string) {
+  const message = `${field} must be a date and time such as 2026-11-25T14:30:00Z`;
+  return z.preprocess(
+    (v) => {
+      const value = blankToUndefined(v);
+      if (typeof value !== 'string') return value;
+      const ms = Date.parse(value.trim());
+      return Number.isNaN(ms) ? value : new Date(ms).toISOString();
+    },
+    z.string({ error: message }).regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, { error: message }),
+  );
+}
+
+export const slug = (field: string) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim() : v),
+    z
+      .string({ error: `${field} is required` })
+      .min(1, { error: `${field} is required` })
+      .max(64, { error: `${field} must be at most 64 characters` })
+      .regex(/^[a-z0-9][a-z0-9._-]*$/, {
+        error: `${field} must be lower-case letters, digits, '.', '_' or '-' (e.g. flux-dev)`,
+      }),
+  );
+
+/** Turns zod issues into `{ field, message }` pairs, with array positions written `[3].steps`. */
+export function issuesToDetails(error: z.ZodError): { field: string; message: string }[] {
+  return error.issues.map((issue) => {
+    let field = '';
+    for (const part of issue.path) {
+      field += typeof part === 'number' ? `[${part}]` : field === '' ? String(part) : `.${String(part)}`;
+    }
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+    }
+    return { field: field || (issue.code === 'unrecognized_keys' ? issue.keys.join(',') : '(body)'), message };
+  });
+}

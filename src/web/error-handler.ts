@@ -1,0 +1,46 @@
+import type { ErrorRequestHandler } from 'express';
+import { ConflictError, InputError, NotFoundError } from '../services/errors.js';
+import { HttpError } from './http-error.js';
+
+/** Maps any thrown error to an HttpError; the unexpected become a plain 500 that reveals nothing. */
+export function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  if (err instanceof InputError) return new HttpError(422, 'invalid_input', err.message, err.details);
+  if (err instanceof NotFoundError) return new HttpError(404, 'not_found', err.message);
+  if (err instanceof ConflictError) return new HttpError(409, 'conflict', err.message);
+  const e = err as { type?: string; status?: number; message?: string };
+  if (e?.type === 'entity.parse.failed') {
+    return new HttpError(400, 'malformed_json', `The body is not valid JSON: ${e.message ?? 'parse error'}`);
+  }
+  if (e?.type === 'entity.too.large') return new HttpError(413, 'too_large', 'The body is too large');
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+    return new HttpError(e.status, 'bad_request', 'The request could not be read');
+  }
+  return new HttpError(500, 'internal', 'Something went wrong on our side; the error has been logged.');
+}
+
+export interface ErrorHandlerOptions {
+  /** Where unexpected errors are reported (stderr by default). */
+  log?: (err: unknown) => void;
+}
+
+/** The one error handler: JSON `{ error: { code, message, details } }` under /api, a page elsewhere. */
+export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHandler {
+  const log = options.log ?? ((err: unknown) => console.error(err));
+  return function handleError(err, req, res, next) {
+    if (res.headersSent) return next(err);
+    const httpError = toHttpError(err);
+    if (httpError.status >= 500) log(err);
+    res.status(httpError.status);
+    if (req.originalUrl.startsWith('/api/')) {
+      res.json({ error: { code: httpError.code, message: httpError.message, details: httpError.details } });
+      return;
+    }
+    res.render('error', {
+      title: httpError.status === 404 ? 'Not found' : 'Something is not right',
+      status: httpError.status,
+      message: httpError.message,
+      details: httpError.details,
+    });
+  };
+}

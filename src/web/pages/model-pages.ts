@@ -1,0 +1,71 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../../db/connect.js';
+import { createModel, describeGuideRange, getModel, listModels, updateModel } from '../../services/models.js';
+import { loadDashboard } from '../../services/dashboard.js';
+import { slug } from '../../validation/fields.js';
+import { modelInputSchema, modelPatchSchema } from '../../validation/model-input.js';
+import { toHttpError } from '../error-handler.js';
+import { parseWith } from '../validate.js';
+import { modelInputFromForm } from './form-input.js';
+import { formErrors, formValues } from './form-errors.js';
+
+const slugParam = z.object({ slug: slug('slug') });
+
+export function modelPages(db: Db): Router {
+  const router = Router();
+
+  async function renderList(res: import('express').Response, values: Record<string, string>, errors: Record<string, string>, status = 200) {
+    const models = await listModels(db);
+    res.status(status).render('models', {
+      title: 'Models',
+      models: models.map((m) => ({ ...m, guideLabel: describeGuideRange(m.guide) })),
+      values,
+      errors,
+    });
+  }
+
+  router.get('/models', async (_req, res) => renderList(res, {}, {}));
+
+  router.post('/models', async (req, res) => {
+    try {
+      const model = await createModel(db, parseWith(modelInputSchema, modelInputFromForm(req.body ?? {}), 'model'));
+      res.redirect(303, `/models/${model.slug}`);
+    } catch (err) {
+      const errors = formErrors(err);
+      if (!errors) throw err;
+      await renderList(res, formValues(req.body), errors, toHttpError(err).status);
+    }
+  });
+
+  router.get('/models/:slug', async (req, res) => {
+    const { slug: s } = parseWith(slugParam, req.params, 'model');
+    const model = await getModel(db, s);
+    const card = (await loadDashboard(db)).cards.find((c) => c.model.id === model.id);
+    res.render('model', { title: model.name, model, guideLabel: describeGuideRange(model.guide), levels: card?.levels ?? [] });
+  });
+
+  async function renderEdit(res: import('express').Response, s: string, values: Record<string, string> | null, errors: Record<string, string>, status = 200) {
+    const model = await getModel(db, s);
+    res.status(status).render('edit-model', { title: `Edit ${model.name}`, model, values, errors });
+  }
+
+  router.get('/models/:slug/edit', async (req, res) => {
+    const { slug: s } = parseWith(slugParam, req.params, 'model');
+    await renderEdit(res, s, null, {});
+  });
+
+  router.post('/models/:slug', async (req, res) => {
+    const { slug: s } = parseWith(slugParam, req.params, 'model');
+    try {
+      await updateModel(db, s, parseWith(modelPatchSchema, modelInputFromForm(req.body ?? {}, { partial: true }), 'model'));
+      res.redirect(303, `/models/${s}`);
+    } catch (err) {
+      const errors = formErrors(err);
+      if (!errors) throw err;
+      await renderEdit(res, s, formValues(req.body), errors, 422);
+    }
+  });
+
+  return router;
+}
