@@ -15,11 +15,11 @@ export async function runFilterFromQuery(db: Db, query: RunQuery): Promise<RunFi
   }
   if (query.stepsMin !== undefined) filter.stepsMin = query.stepsMin;
   if (query.stepsMax !== undefined) filter.stepsMax = query.stepsMax;
-  if (query.phase !== undefined) filter.phase = query.phase;
-  if (query.useCase !== undefined) filter.useCase = query.useCase;
-  if (query.hardware !== undefined) filter.hardware = query.hardware;
-  if (query.tag !== undefined) filter.tag = query.tag.toLowerCase();
-  if (query.q !== undefined) filter.text = query.q;
+  if (query.phase != null) filter.phase = query.phase;
+  if (query.useCase != null) filter.useCase = query.useCase;
+  if (query.hardware != null) filter.hardware = query.hardware;
+  if (query.tag != null) filter.tag = query.tag.toLowerCase();
+  if (query.q != null) filter.text = query.q;
   if (query.experiment !== undefined) filter.experimentId = query.experiment;
   return filter;
 }

@@ -166,7 +166,7 @@ export async function updateRun(db: Db, id: number, patch: RunPatch): Promise<Ru
   if (patch.useCase !== undefined) changes.use_case = patch.useCase;
   if (patch.phase !== undefined) changes.phase = patch.phase;
   if (patch.notes !== undefined) changes.notes = patch.notes;
-  if (patch.createdAt !== undefined) changes.created_at = patch.createdAt;
+  if (patch.createdAt) changes.created_at = patch.createdAt;
   const updated = await db.transaction().execute(async (trx) => {
     const row = await updateRunRow(trx, id, changes);
     if (row && patch.tags !== undefined) await replaceRunTags(trx, id, patch.tags);

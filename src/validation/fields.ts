@@ -1,12 +1,13 @@
 import { z } from 'zod';
 
 // Field builders shared by every input schema. Form posts and CSV cells arrive as strings, JSON as
-// numbers; each builder accepts both, treats an empty string as "not given", and names the field in
-// its message so a person knows what to fix.
+// numbers; each builder accepts both, reads an empty string as null ("no value": accepted where the
+// field is nullable, an error naming the field where it is required), and names the field in its
+// message so a person knows what to fix.
 
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const blankToNull = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? null : v);
 const toNumber = (v: unknown) => {
-  const value = blankToUndefined(v);
+  const value = blankToNull(v);
   return typeof value === 'string' ? Number(value.trim()) : value;
 };
 
@@ -18,38 +19,52 @@ export function wholeNumber(field: string, min: number, max: number) {
   );
 }
 
-export function decimal(field: string, min: number, max: number) {
+export function optionalWholeNumber(field: string, min: number, max: number) {
+  const message = `${field} must be a whole number from ${min} to ${max}`;
+  return z
+    .preprocess(
+      toNumber,
+      z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message }).nullable(),
+    )
+    .optional();
+}
+
+export function optionalDecimal(field: string, min: number, max: number) {
   const message = `${field} must be a number from ${min} to ${max}`;
-  return z.preprocess(toNumber, z.number({ error: message }).min(min, { error: message }).max(max, { error: message }));
+  return z
+    .preprocess(toNumber, z.number({ error: message }).min(min, { error: message }).max(max, { error: message }).nullable())
+    .optional();
 }
 
-export function text(field: string, maxLength: number) {
-  return z.preprocess(
-    blankToUndefined,
-    z
-      .string({ error: `${field} must be text` })
-      .max(maxLength, { error: `${field} must be at most ${maxLength} characters` }),
-  );
+export function optionalText(field: string, maxLength: number) {
+  return z
+    .preprocess(
+      blankToNull,
+      z
+        .string({ error: `${field} must be text` })
+        .max(maxLength, { error: `${field} must be at most ${maxLength} characters` })
+        .nullable(),
+    )
+    .optional();
 }
 
-export function oneOf<const T extends readonly [string, ...string[]]>(field: string, values: T) {
-  return z.preprocess(
-    blankToUndefined,
-    z.enum(values, { error: `${field} must be one of: ${values.join(', ')}` }),
-  );
+export function optionalOneOf<const T extends readonly [string, ...string[]]>(field: string, values: T) {
+  return z
+    .preprocess(blankToNull, z.enum(values, { error: `${field} must be one of: ${values.join(', ')}` }).nullable())
+    .optional();
 }
 
 /** Seeds are kept exact as decimal text: they can exceed 2^53, which a JSON number cannot carry. */
-export function seed(field: string) {
+export function optionalSeed(field: string) {
   const message = `${field} must be a whole number (send seeds above 9007199254740991 as a string)`;
   return z.preprocess(
     (v) => {
-      const value = blankToUndefined(v);
+      const value = blankToNull(v);
       if (typeof value === 'number') return Number.isSafeInteger(value) ? String(value) : Number.NaN;
       return typeof value === 'string' ? value.trim() : value;
     },
-    z.string({ error: message }).regex(/^-?\d{1,30}$/, { error: message }),
-  );
+    z.string({ error: message }).regex(/^-?\d{1,30}$/, { error: message }).nullable(),
+  ).optional();
 }
 
 const TAG = /^[\p{L}\p{N}][\p{L}\p{N} _.:-]{0,63}$/u;
@@ -58,7 +73,7 @@ const TAG = /^[\p{L}\p{N}][\p{L}\p{N} _.:-]{0,63}$/u;
 export function tags(field: string) {
   return z.preprocess(
     (v) => {
-      const value = blankToUndefined(v);
+      const value = blankToNull(v) ?? [];
       const list = typeof value === 'string' ? value.split(',') : value;
       if (!Array.isArray(list)) return list;
       return [...new Set(list.map((t) => (typeof t === 'string' ? t.trim().toLowerCase() : t)).filter((t) => t !== ''))];
@@ -74,17 +89,17 @@ export function tags(field: string) {
   );
 }
 
-export function isoTimestamp(field: string) {
+export function optionalTimestamp(field: string) {
   const message = `${field} must be a date and time such as 2026-11-25T14:30:00Z`;
   return z.preprocess(
     (v) => {
-      const value = blankToUndefined(v);
+      const value = blankToNull(v);
       if (typeof value !== 'string') return value;
       const ms = Date.parse(value.trim());
       return Number.isNaN(ms) ? value : new Date(ms).toISOString();
     },
-    z.string({ error: message }).regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, { error: message }),
-  );
+    z.string({ error: message }).regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, { error: message }).nullable(),
+  ).optional();
 }
 
 export const slug = (field: string) =>
@@ -112,4 +127,10 @@ export function issuesToDetails(error: z.ZodError): { field: string; message: st
     }
     return { field: field || (issue.code === 'unrecognized_keys' ? issue.keys.join(',') : '(body)'), message };
   });
+}
+
+/** Query strings from filter forms carry empty fields: drop them so they read as "not given". */
+export function withoutBlankFields(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => !(typeof v === 'string' && v.trim() === '')));
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { slug, text, wholeNumber } from './fields.js';
+import { optionalText, optionalWholeNumber, slug } from './fields.js';
 
-const steps = (field: string) => wholeNumber(field, 1, 10_000).nullable().optional();
+const steps = (field: string) => optionalWholeNumber(field, 1, 10_000);
 
 const modelFields = {
   slug: slug('slug'),
@@ -9,7 +9,7 @@ const modelFields = {
     (v) => (typeof v === 'string' ? v.trim() : v),
     z.string({ error: 'name is required' }).min(1, { error: 'name is required' }).max(200, { error: 'name must be at most 200 characters' }),
   ),
-  notes: text('notes', 5_000).nullable().optional(),
+  notes: optionalText('notes', 5_000),
   minSteps: steps('minSteps'),
   recommendedLow: steps('recommendedLow'),
   recommendedHigh: steps('recommendedHigh'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PHASES, USE_CASES } from '../db/schema.js';
-import { decimal, isoTimestamp, oneOf, seed, slug, tags, text, wholeNumber } from './fields.js';
+import { optionalDecimal, optionalOneOf, optionalSeed, optionalText, optionalTimestamp, optionalWholeNumber, slug, tags, wholeNumber } from './fields.js';
 
 export const MAX_STEPS = 10_000;
 export const MAX_BATCH = 10_000;
@@ -9,21 +9,21 @@ const DAY_MS = 86_400_000;
 const runFields = {
   model: slug('model'),
   steps: wholeNumber('steps', 1, MAX_STEPS),
-  durationMs: decimal('durationMs', 0, 7 * DAY_MS).nullable().optional(),
-  score: decimal('score', 0, 10).nullable().optional(),
-  seed: seed('seed').nullable().optional(),
-  prompt: text('prompt', 20_000).nullable().optional(),
-  negativePrompt: text('negativePrompt', 20_000).nullable().optional(),
-  sampler: text('sampler', 100).nullable().optional(),
-  guidance: decimal('guidance', 0, 100).nullable().optional(),
-  width: wholeNumber('width', 1, 65_536).nullable().optional(),
-  height: wholeNumber('height', 1, 65_536).nullable().optional(),
-  hardware: text('hardware', 100).nullable().optional(),
-  useCase: oneOf('useCase', USE_CASES).nullable().optional(),
-  phase: oneOf('phase', PHASES).nullable().optional(),
+  durationMs: optionalDecimal('durationMs', 0, 7 * DAY_MS),
+  score: optionalDecimal('score', 0, 10),
+  seed: optionalSeed('seed'),
+  prompt: optionalText('prompt', 20_000),
+  negativePrompt: optionalText('negativePrompt', 20_000),
+  sampler: optionalText('sampler', 100),
+  guidance: optionalDecimal('guidance', 0, 100),
+  width: optionalWholeNumber('width', 1, 65_536),
+  height: optionalWholeNumber('height', 1, 65_536),
+  hardware: optionalText('hardware', 100),
+  useCase: optionalOneOf('useCase', USE_CASES),
+  phase: optionalOneOf('phase', PHASES),
   tags: tags('tags').optional(),
-  notes: text('notes', 20_000).nullable().optional(),
-  createdAt: isoTimestamp('createdAt').optional(),
+  notes: optionalText('notes', 20_000),
+  createdAt: optionalTimestamp('createdAt'),
 };
 
 /** One run as the API, the CLI and the form send it (camelCase; `model` is the slug). */

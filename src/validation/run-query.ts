@@ -1,22 +1,23 @@
 import { z } from 'zod';
 import { PHASES, USE_CASES } from '../db/schema.js';
 import { RUN_SORT_KEYS } from '../store/runs.js';
-import { oneOf, slug, text, wholeNumber } from './fields.js';
+import { optionalOneOf, optionalText, slug, wholeNumber, withoutBlankFields } from './fields.js';
 
 /** Filters, sort and page of the runs list, as query-string fields (the API, the page and the CLI share it). */
-export const runQuerySchema = z.object({
+export const runQueryFields = z.object({
   model: slug('model').optional(),
   stepsMin: wholeNumber('stepsMin', 1, 10_000).optional(),
   stepsMax: wholeNumber('stepsMax', 1, 10_000).optional(),
-  phase: oneOf('phase', PHASES).optional(),
-  useCase: oneOf('useCase', USE_CASES).optional(),
-  hardware: text('hardware', 100).optional(),
-  tag: text('tag', 64).optional(),
-  q: text('q', 200).optional(),
+  phase: optionalOneOf('phase', PHASES),
+  useCase: optionalOneOf('useCase', USE_CASES),
+  hardware: optionalText('hardware', 100),
+  tag: optionalText('tag', 64),
+  q: optionalText('q', 200),
   experiment: wholeNumber('experiment', 1, Number.MAX_SAFE_INTEGER).optional(),
-  sort: oneOf('sort', RUN_SORT_KEYS).default('created'),
-  order: oneOf('order', ['asc', 'desc'] as const).default('desc'),
-  cursor: text('cursor', 500).optional(),
+  sort: z.enum(RUN_SORT_KEYS, { error: `sort must be one of: ${RUN_SORT_KEYS.join(', ')}` }).default('created'),
+  order: z.enum(['asc', 'desc'], { error: 'order must be asc or desc' }).default('desc'),
+  cursor: optionalText('cursor', 500),
   limit: wholeNumber('limit', 1, 1000).default(50),
 });
+export const runQuerySchema = z.preprocess(withoutBlankFields, runQueryFields);
 export type RunQuery = z.infer<typeof runQuerySchema>;

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { modelInputSchema, modelPatchSchema } from '../../validation/model-input.js';
 import { runBatchSchema, runInputSchema, runPatchSchema } from '../../validation/run-input.js';
-import { runQuerySchema } from '../../validation/run-query.js';
+import { runQueryFields } from '../../validation/run-query.js';
 
 // The OpenAPI document is built from the same zod schemas the routes validate with, so the two
 // cannot drift apart.
@@ -40,7 +40,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       '/runs': {
         get: {
           summary: 'List runs (filters, sort, keyset pagination by cursor)',
-          parameters: queryParameters(runQuerySchema),
+          parameters: queryParameters(runQueryFields),
           responses: { '200': json('#/components/schemas/RunPage', 'A page of runs'), '422': errorResponse },
         },
         post: {

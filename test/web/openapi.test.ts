@@ -1,0 +1,42 @@
+import type { Router } from 'express';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { modelsApi } from '../../src/web/api/models-routes.js';
+import { runsApi } from '../../src/web/api/runs-routes.js';
+import { createTestApp } from '../helpers/test-app.js';
+
+type Layer = { route?: { path: string; methods: Record<string, boolean> } };
+
+/** Every `method path` a router serves under its mount point, read from Express itself. */
+function routesOf(mount: string, router: Router): string[] {
+  return (router.stack as Layer[]).flatMap((layer) =>
+    layer.route ? Object.keys(layer.route.methods).map((m) => `${m} ${mount}${layer.route!.path === '/' ? '' : layer.route!.path}`) : [],
+  );
+}
+
+describe('GET /api/v1/openapi.json', () => {
+  it('is an OpenAPI 3 document that matches the routes', async () => {
+    const { app, db } = await createTestApp();
+    const res = await request(app).get('/api/v1/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toMatch(/^3\./);
+    const documented = Object.entries(res.body.paths as Record<string, Record<string, unknown>>)
+      .flatMap(([p, ops]) =>
+        Object.keys(ops)
+          .filter((k) => ['get', 'post', 'patch', 'delete', 'put'].includes(k))
+          .map((m) => `${m} ${p.replace(/\{(\w+)\}/g, ':$1')}`),
+      )
+      .sort();
+    const served = [...routesOf('/runs', runsApi(db)), ...routesOf('/models', modelsApi(db)), 'get /openapi.json'].sort();
+    expect(documented).toEqual(served);
+
+    // Each documented operation reaches a route (anything but the API's "no such route").
+    for (const op of documented) {
+      const [method, path] = op.split(' ') as [string, string];
+      const url = '/api/v1' + path.replace(':id', '1').replace(':slug', 'flux-dev');
+      const r = await (request(app) as unknown as Record<string, (u: string) => request.Test>)[method]!(url).send({});
+      expect(r.body?.error?.message ?? '', op).not.toMatch(/No API route/);
+    }
+    expect(res.body.components.schemas.RunInput.properties.steps).toMatchObject({ type: 'integer', minimum: 1 });
+  });
+});
