@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { runCli } from '../../src/cli/program.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { loadConfig } from '../../src/config.js';
+import { connectDatabase } from '../../src/db/connect.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+
+let dir: string;
+let env: Record<string, string>;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sweetspot-cli-'));
+  env = { SWEETSPOT_DB: path.join(dir, 'test.db'), SWEETSPOT_DATA_DIR: dir };
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { env, out: (t) => (out += t), err: (t) => (err += t), isTty: false };
+  const code = await runCli(args, io);
+  return { code, out, err };
+}
+
+describe('sweetspot CLI', () => {
+  it('migrate creates the database from nothing, then has nothing to do', async () => {
+    const first = await cli('migrate');
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/applied 2026-11-25T1200-initial/);
+    expect(fs.existsSync(env.SWEETSPOT_DB!)).toBe(true);
+    expect((await cli('migrate')).out).toBe('The database is up to date.\n');
+  });
+
+  it('log stores a run (duration in seconds) and runs lists it', async () => {
+    const logged = await cli('log', '--model', 'flux-dev', '--steps', '30', '--duration', '12.4', '--score', '7.5', '--seed', '123456789012345678901', '--prompt', 'a red fox', '--tags', 'cli,test');
+    expect(logged.code).toBe(0);
+    expect(logged.out).toBe('Logged run #1: FLUX.1 Dev, 30 steps, 12.4 s, score 7.5\n');
+    const listed = await cli('runs');
+    expect(listed.code).toBe(0);
+    expect(listed.out).toMatch(/flux-dev\s+30\s+12\.4\s+7\.5/);
+    expect(listed.out).toContain('a red fox');
+    const json = JSON.parse((await cli('runs', '--json')).out);
+    expect(json.runs[0]).toMatchObject({ durationMs: 12400, seed: '123456789012345678901', tags: ['cli', 'test'], source: 'cli' });
+  });
+
+  it('log warns on stderr when steps are outside the guide range', async () => {
+    const res = await cli('log', '--model', 'flux-schnell', '--steps', '8');
+    expect(res.code).toBe(0);
+    expect(res.err).toMatch(/warning: .*above its maximum of 4/);
+  });
+
+  it('log names every bad option and stores nothing', async () => {
+    const res = await cli('log', '--model', 'flux-dev', '--steps', '0', '--score', '11', '--duration', '-3');
+    expect(res.code).toBe(2);
+    expect(res.err).toContain('--steps: steps must be a whole number from 1 to 10000');
+    expect(res.err).toContain('--score: score must be a number from 0 to 10');
+    expect(res.err).toContain('--duration: durationMs must be a number from 0');
+    const unknown = await cli('log', '--model', 'sdxl', '--steps', '20');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/unknown model 'sdxl'/);
+    expect((await cli('runs')).out).toBe('No runs match.\n');
+  });
+
+  it('log without the required options explains what is missing', async () => {
+    const res = await cli('log', '--steps', '20');
+    expect(res.code).toBe(2);
+    expect(res.err).toMatch(/required option '--model <slug>' not specified/);
+  });
+
+  it('runs filters and pages', async () => {
+    for (const steps of [10, 20, 30, 40]) await cli('log', '--model', 'flux-dev', '--steps', String(steps), '--phase', steps > 25 ? 'final' : 'draft');
+    const final = await cli('runs', '--phase', 'final', '--sort', 'steps', '--order', 'asc');
+    expect(final.out).toMatch(/2 of 2 runs/);
+    const page = await cli('runs', '--limit', '3', '--sort', 'steps', '--order', 'asc');
+    const cursor = page.out.match(/--cursor (\S+)/)![1]!;
+    const next = await cli('runs', '--limit', '3', '--sort', 'steps', '--order', 'asc', '--cursor', cursor);
+    expect(next.out).toMatch(/flux-dev\s+40/);
+    expect((await cli('runs', '--limit', 'many')).err).toMatch(/--limit: limit must be a whole number/);
+  });
+
+  it('demo loads labelled data once and removes it in one command', async () => {
+    const loaded = await cli('demo');
+    expect(loaded.code).toBe(0);
+    const count = Number(loaded.out.match(/Loaded (\d+) demo runs/)![1]);
+    expect(count).toBeGreaterThan(300);
+    expect((await cli('demo')).out).toMatch(/already loaded/);
+    const json = JSON.parse((await cli('runs', '--tag', 'demo', '--json', '--limit', '1')).out);
+    expect(json.total).toBe(count);
+    expect(json.runs[0].tags).toContain('demo');
+    expect((await cli('demo', '--remove')).out).toBe(`Removed ${count} demo runs.\n`);
+    expect((await cli('runs')).out).toBe('No runs match.\n');
+  });
+
+  it('a run logged by the CLI, the API and the form survives a restart', async () => {
+    await cli('log', '--model', 'flux-dev', '--steps', '30');
+    const open = async () => {
+      const config = loadConfig(env);
+      const db = connectDatabase(config.database);
+      await migrateToLatest(db);
+      return { db, app: createApp({ db, config }) };
+    };
+    const first = await open();
+    await request(first.app).post('/api/v1/runs').send({ model: 'flux-pro', steps: 40 }).expect(201);
+    await request(first.app).post('/runs').type('form').send('model=recraft-v3&steps=25').expect(303);
+    await first.db.destroy();
+
+    const second = await open();
+    const res = await request(second.app).get('/runs');
+    expect(res.text).toContain('3 runs match');
+    for (const name of ['FLUX.1 Dev', 'FLUX.1 Pro', 'Recraft v3']) expect(res.text).toContain(name);
+    const sources = (await request(second.app).get('/api/v1/runs')).body.runs.map((r: { source: string }) => r.source).sort();
+    expect(sources).toEqual(['api', 'cli', 'form']);
+    await second.db.destroy();
+  });
+
+  it('reports a bad configuration clearly', async () => {
+    env.PORT = 'x';
+    const res = await cli('migrate');
+    expect(res.code).toBe(2);
+    expect(res.err).toMatch(/PORT must be a number/);
+  });
+});
+
+describe('bin/sweetspot.js', () => {
+  it('runs as a real command', async () => {
+    const { execFile } = await import('node:child_process');
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['bin/sweetspot.js', '--help'], { env: { ...process.env, ...env } }, (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      ),
+    );
+    for (const command of ['serve', 'migrate', 'log', 'runs', 'demo']) expect(out).toContain(command);
+  });
+});
