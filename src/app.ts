@@ -5,6 +5,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
+import { analyzeApi } from './web/api/analyze-routes.js';
 import { modelsApi } from './web/api/models-routes.js';
 import { openApiRoute } from './web/api/openapi.js';
 import { runsApi } from './web/api/runs-routes.js';
@@ -53,6 +54,7 @@ export function createApp({ db, logError }: AppDeps): Express {
   api.use(express.json({ limit: '16mb', strict: false }));
   api.use('/runs', runsApi(db));
   api.use('/models', modelsApi(db));
+  api.use('/analyze', analyzeApi());
   api.get('/openapi.json', openApiRoute());
   api.use((req) => {
     throw new HttpError(404, 'not_found', `No API route ${req.method} ${req.originalUrl.split('?')[0]}`);

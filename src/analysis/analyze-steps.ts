@@ -10,7 +10,13 @@ export interface StepAnalysisInput {
   levels: readonly LevelSums[];
   /** Per prompt + seed × step cells; empty when the design is not paired. */
   blocks: readonly BlockCell[];
+  /** Render-time sums for the duration fit (one hardware: time per step differs between machines). */
   durations: readonly DurationSums[];
+  /**
+   * All render time spent, when it spans several hardware types (then waste is measured on it without
+   * the fit, in proportion to the steps past the sweet spot). Defaults to `durations`.
+   */
+  timeSpent?: readonly DurationSums[];
   guide: ModelReference | null;
   modelName: string;
 }
@@ -90,11 +96,12 @@ export function analyzeSteps(input: StepAnalysisInput, options: Partial<CurveOpt
       : [];
 
   let waste: StepAnalysis['waste'] = null;
-  if (curve.sweetSpot && timedLevels.length > 0) {
+  const spent = (input.timeSpent ?? input.durations).filter((d) => d.n > 0);
+  if (curve.sweetSpot && spent.length > 0) {
     const w = computeWaste(
-      timedLevels.map((d) => ({ steps: d.steps, n: d.n, totalDurationMs: d.sum })),
+      spent.map((d) => ({ steps: d.steps, n: d.n, totalDurationMs: d.sum })),
       curve.sweetSpot.steps,
-      duration,
+      input.timeSpent ? null : duration,
     );
     waste = { ...w, summary: describeWaste(w) };
   }

@@ -209,7 +209,8 @@ function designFromModel(
   for (let round = 0; round < 3; round++) {
     let best: { steps: number; variance: number; jacobian: number[] } | null = null;
     for (const s of candidates) {
-      if (chosen.includes(s)) continue;
+      // Suggestions a step or two apart read as one; keep them at least 10% (and 2 steps) apart.
+      if (chosen.some((c) => Math.abs(s - c) < Math.max(2, 0.1 * c))) continue;
       const jacobian = model.jacobian(s);
       const inverseJ = times(inverse!, jacobian);
       const projected = dot(gradient, inverseJ);

@@ -9,6 +9,9 @@ export interface Database {
   metrics: MetricTable;
   run_metrics: RunMetricTable;
   sweet_spot_snapshots: SnapshotTable;
+  imports: ImportTable;
+  import_staging: ImportStagingTable;
+  import_staging_tags: ImportStagingTagTable;
 }
 
 export interface ModelTable {
@@ -63,6 +66,62 @@ export interface RunTable {
   source: Source;
   created_at: string;
   updated_at: string;
+  /** The bulk import that created the run and its line in that file (null for runs logged otherwise). */
+  import_id: number | null;
+  import_line: number | null;
+}
+
+export const IMPORT_FORMATS = ['csv', 'json', 'ndjson'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+export const IMPORT_STATUSES = ['staging', 'done', 'failed'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+
+/** One bulk import of a file: its rows wait in import_staging until all of them have been validated. */
+export interface ImportTable {
+  id: Generated<number>;
+  /** Hex sha256 of the file's bytes (null while the file is still streaming in). */
+  sha256: string | null;
+  filename: string | null;
+  format: ImportFormat;
+  status: ImportStatus;
+  rows: Generated<number>;
+  /** Why the import failed. */
+  message: string | null;
+  /** The host and process staging the rows: the clean-up leaves a live process's import alone. */
+  host: string | null;
+  process_id: number | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+/** A validated row of an import in progress, with the run's columns. */
+export interface ImportStagingTable {
+  import_id: number;
+  line: number;
+  model_id: number;
+  steps: number;
+  duration_ms: number | null;
+  score: number | null;
+  seed: string | null;
+  prompt: string | null;
+  negative_prompt: string | null;
+  sampler: string | null;
+  guidance: number | null;
+  width: number | null;
+  height: number | null;
+  hardware: string | null;
+  use_case: UseCase | null;
+  phase: Phase | null;
+  /** Comma-joined, as written; the move reads import_staging_tags. */
+  tags: string | null;
+  notes: string | null;
+  created_at: string;
+}
+
+export interface ImportStagingTagTable {
+  import_id: number;
+  line: number;
+  tag: string;
 }
 
 export interface RunTagTable {
@@ -75,6 +134,8 @@ export interface MetricTable {
   /** 1 when a higher value is better, 0 when lower is better (integer: portable across SQLite and PostgreSQL). */
   higher_is_better: ColumnType<number, number, number>;
   description: Generated<string>;
+  /** The smallest difference that matters in this metric's units (null: use 5% of the fitted gain). */
+  default_delta: number | null;
 }
 
 export interface RunMetricTable {
@@ -109,3 +170,5 @@ export type ExperimentRow = Selectable<ExperimentTable>;
 export type MetricRow = Selectable<MetricTable>;
 export type SnapshotRow = Selectable<SnapshotTable>;
 export type NewSnapshotRow = Insertable<SnapshotTable>;
+export type ImportRow = Selectable<ImportTable>;
+export type NewImportStagingRow = Insertable<ImportStagingTable>;

@@ -126,6 +126,20 @@ export function findRunById(db: Db, id: number): Promise<RunWithModel | undefine
     .executeTakeFirst();
 }
 
+/**
+ * The next `limit` runs matching `filter` with an id above `afterId`, in id order: a keyset walk over
+ * the whole table (exports), each batch as cheap as the first.
+ */
+export function listRunsAfterId(db: Db, filter: RunFilter, afterId: number, limit: number): Promise<RunWithModel[]> {
+  return applyFilter(baseQuery(db), filter)
+    .selectAll('runs')
+    .select(['models.slug as model_slug', 'models.name as model_name'])
+    .where('runs.id', '>', afterId)
+    .orderBy('runs.id')
+    .limit(limit)
+    .execute();
+}
+
 /** Inserts runs and their tags; the caller wraps it in a transaction when it must be all-or-nothing. */
 export async function insertRuns(db: Db, runs: readonly { row: NewRunRow; tags: readonly string[] }[]): Promise<number[]> {
   const ids: number[] = [];

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { analyzeApi } from '../../src/web/api/analyze-routes.js';
 import { modelsApi } from '../../src/web/api/models-routes.js';
 import { runsApi } from '../../src/web/api/runs-routes.js';
 import { createTestApp } from '../helpers/test-app.js';
@@ -27,7 +28,7 @@ describe('GET /api/v1/openapi.json', () => {
           .map((m) => `${m} ${p.replace(/\{(\w+)\}/g, ':$1')}`),
       )
       .sort();
-    const served = [...routesOf('/runs', runsApi(db)), ...routesOf('/models', modelsApi(db)), 'get /openapi.json'].sort();
+    const served = [...routesOf('/runs', runsApi(db)), ...routesOf('/models', modelsApi(db)), ...routesOf('/analyze', analyzeApi()), 'get /openapi.json'].sort();
     expect(documented).toEqual(served);
 
     // Each documented operation reaches a route (anything but the API's "no such route").

@@ -2,6 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/connect.js';
 import { createModel, listModels, getModel, updateModel } from '../../services/models.js';
+import { analyzeModel, sweetSpotHistory } from '../../services/analysis.js';
+import { analysisQuerySchema } from '../../validation/analysis-query.js';
 import { modelInputSchema, modelPatchSchema } from '../../validation/model-input.js';
 import { slug } from '../../validation/fields.js';
 import { parseWith } from '../validate.js';
@@ -28,6 +30,16 @@ export function modelsApi(db: Db): Router {
   router.patch('/:slug', async (req, res) => {
     const { slug: s } = parseWith(slugParam, req.params, 'model slug');
     res.json(await updateModel(db, s, parseWith(modelPatchSchema, req.body ?? {}, 'changes')));
+  });
+
+  router.get('/:slug/analysis', async (req, res) => {
+    const { slug: s } = parseWith(slugParam, req.params, 'model slug');
+    res.json(await analyzeModel(db, s, parseWith(analysisQuerySchema, req.query, 'query')));
+  });
+
+  router.get('/:slug/history', async (req, res) => {
+    const { slug: s } = parseWith(slugParam, req.params, 'model slug');
+    res.json({ history: await sweetSpotHistory(db, s, parseWith(analysisQuerySchema, req.query, 'query')) });
   });
 
   return router;

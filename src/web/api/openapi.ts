@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import { adHocAnalysisSchema, analysisQueryFields } from '../../validation/analysis-query.js';
 import { modelInputSchema, modelPatchSchema } from '../../validation/model-input.js';
 import { runBatchSchema, runInputSchema, runPatchSchema } from '../../validation/run-input.js';
 import { runQueryFields } from '../../validation/run-query.js';
@@ -90,11 +91,63 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           responses: { '200': json('#/components/schemas/Model', 'The changed model'), '404': notFound, '422': errorResponse },
         },
       },
+      '/models/{slug}/analysis': {
+        parameters: [{ name: 'slug', in: 'path', required: true, schema: { type: 'string' } }],
+        get: {
+          summary: 'Where quality gains flatten out: the sweet spot with its 90% interval, the fitted curve, recommendations, durations, waste, warnings',
+          parameters: queryParameters(analysisQueryFields),
+          responses: { '200': json('#/components/schemas/Analysis', 'The analysis'), '404': notFound, '422': errorResponse },
+        },
+      },
+      '/models/{slug}/history': {
+        parameters: [{ name: 'slug', in: 'path', required: true, schema: { type: 'string' } }],
+        get: {
+          summary: 'The sweet spot and its interval over time (one snapshot each time the inputs changed)',
+          parameters: queryParameters(analysisQueryFields),
+          responses: { '200': { description: '`{ history: [{ at, steps, intervalLow, intervalHigh, confidence, runs, rule, delta }] }`' }, '404': notFound },
+        },
+      },
+      '/analyze': {
+        post: {
+          summary: 'Analyse points sent in the body (nothing is stored)',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AnalyzeRequest' } } } },
+          responses: { '200': json('#/components/schemas/Analysis', 'The analysis'), '422': errorResponse },
+        },
+      },
       '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } } },
     },
     components: {
       schemas: {
         RunInput: schemaOf(runInputSchema),
+        AnalyzeRequest: schemaOf(adHocAnalysisSchema),
+        Analysis: {
+          type: 'object',
+          description:
+            'status (ok | insufficient-data | no-plateau | flat) and message; sweetSpot { steps, interval: [low, high] | null, confidence, reason, extrapolated }; ' +
+            'kneedle { steps }; fit { model, r2, params }; recommendations { draft, standard, final } each { steps, quality, durationMs }; ' +
+            'duration { overheadMs, perStepMs, r2 } | null; nextSteps { kind, steps, message }; paired; levels; curve; marginalGain; qualityPerSecond; waste; warnings',
+          required: ['status', 'message', 'sweetSpot', 'kneedle', 'fit', 'recommendations', 'duration', 'nextSteps', 'paired'],
+          properties: {
+            status: { type: 'string', enum: ['ok', 'insufficient-data', 'no-plateau', 'flat'] },
+            message: { type: 'string' },
+            paired: { type: 'boolean' },
+            sweetSpot: {
+              type: ['object', 'null'],
+              properties: {
+                steps: { type: 'integer' },
+                interval: { type: ['array', 'null'], items: { type: 'integer' } },
+                confidence: { type: 'string', enum: ['high', 'medium', 'low', 'insufficient'] },
+                reason: { type: 'string' },
+                extrapolated: { type: 'boolean' },
+              },
+            },
+            kneedle: { type: 'object', properties: { steps: { type: ['integer', 'null'] } } },
+            fit: { type: ['object', 'null'], properties: { model: { type: 'string', enum: ['saturating', 'isotonic'] }, r2: { type: 'number' } } },
+            recommendations: { type: ['object', 'null'] },
+            duration: { type: ['object', 'null'], properties: { overheadMs: { type: 'number' }, perStepMs: { type: 'number' }, r2: { type: 'number' } } },
+            nextSteps: { type: 'object', properties: { steps: { type: 'array', items: { type: 'integer' } }, message: { type: 'string' } } },
+          },
+        },
         RunBatch: schemaOf(runBatchSchema),
         RunPatch: schemaOf(runPatchSchema),
         ModelInput: schemaOf(modelInputSchema),
