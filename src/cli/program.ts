@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { InputError, NotFoundError, ConflictError } from '../services/errors.js';
+import { registerAnalyze } from './commands/analyze.js';
 import { registerDemo } from './commands/demo.js';
 import { registerLog } from './commands/log.js';
 import { registerRuns } from './commands/runs.js';
@@ -17,6 +18,7 @@ export function buildProgram(io: CliIo): Command {
   registerLog(program, io);
   registerRuns(program, io);
   registerDemo(program, io);
+  registerAnalyze(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;
 }

@@ -137,3 +137,62 @@ describe('bin/sweetspot.js', () => {
     for (const command of ['serve', 'migrate', 'log', 'runs', 'demo']) expect(out).toContain(command);
   });
 });
+
+describe('sweetspot analyze and report', () => {
+  function writeCsv(name: string, text: string) {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  }
+  const curve = (steps: number) => (10 - 5 * Math.exp(-steps / 10)).toFixed(4);
+
+  it('analyze prints a readable report of a CSV, one per model, storing nothing', async () => {
+    const rows = ['\uFEFFModel,STEPS,score,duration_ms'];
+    for (const s of [5, 10, 15, 20, 25, 30, 35, 40, 45, 50]) {
+      rows.push(`flux-dev,${s},${curve(s)},${380 + 670 * s}`);
+      rows.push(`flux-dev,${s},${(Number(curve(s)) + 0.1).toFixed(4)},${380 + 670 * s}`);
+    }
+    rows.push('other,10,5,', 'other,20,6,');
+    const res = await cli('analyze', writeCsv('points.csv', rows.join('\r\n')));
+    expect(res.code).toBe(0);
+    expect(res.out).toMatch(/flux-dev — 20 rated runs over 10 step levels/);
+    expect(res.out).toMatch(/Sweet spot: 30 steps/);
+    expect(res.out).toMatch(/Render time: 0\.38 s \+ 0\.670 s per step/);
+    expect(res.out).toMatch(/other — 2 rated runs[\s\S]*insufficient-data/);
+    expect(fs.existsSync(env.SWEETSPOT_DB!)).toBe(false);
+  });
+
+  it('analyze --json prints the API JSON, with settings and lower-is-better', async () => {
+    const rows = ['steps,score'];
+    for (const s of [5, 10, 15, 20, 25, 30, 35, 40, 45, 50]) rows.push(`${s},${(-Number(curve(s))).toFixed(4)}`, `${s},${(-Number(curve(s)) - 0.1).toFixed(4)}`);
+    const file = writeCsv('lower.csv', rows.join('\n'));
+    const res = await cli('analyze', file, '--lower-is-better', '--delta', '1', '--json');
+    expect(res.code).toBe(0);
+    const json = JSON.parse(res.out);
+    expect(json.sweetSpot.steps).toBe(17);
+    expect(json.lowerIsBetter).toBe(true);
+    expect(json).toHaveProperty('recommendations.draft.steps');
+  });
+
+  it('analyze names a missing column and a bad cell by line', async () => {
+    const missing = await cli('analyze', writeCsv('a.csv', 'steps,quality\n10,5\n'));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/no 'score' column/);
+    const bad = await cli('analyze', writeCsv('b.csv', 'steps,score\n10,5\n0,6\n'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/line 3, steps: steps must be a whole number/);
+    expect((await cli('analyze', path.join(dir, 'none.csv'))).err).toMatch(/cannot read/);
+  });
+
+  it('report prints every stored model that has rated runs', async () => {
+    expect((await cli('report')).out).toMatch(/No rated runs yet/);
+    await cli('demo');
+    const res = await cli('report');
+    expect(res.code).toBe(0);
+    for (const name of ['FLUX.1 Dev', 'FLUX.1 Schnell', 'FLUX.1 Pro', 'Recraft v3']) expect(res.out).toContain(`${name} — `);
+    expect(res.out).toMatch(/Sweet spot: \d+ steps/);
+    const json = JSON.parse((await cli('report', '--model', 'flux-schnell', '--json')).out);
+    expect(json[0].model.slug).toBe('flux-schnell');
+    expect(json[0].sweetSpot.steps).toBeGreaterThanOrEqual(2);
+  });
+});

@@ -1,0 +1,140 @@
+import request from 'supertest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, type TestContext } from '../helpers/test-app.js';
+
+let t: TestContext;
+beforeEach(async () => {
+  t = await createTestApp();
+});
+
+/** A paired sweep of q(s) = 8.6 − 5·exp(−s/10) with a ±0.2 spread per seed, 0.670 s/step + 0.38 s. */
+function sweep(model = 'flux-dev', hardware = 'RTX 4090') {
+  const runs = [];
+  for (const steps of [10, 15, 20, 25, 30, 35, 40, 50, 60]) {
+    for (const [seed, offset] of [['1', -0.2], ['2', 0], ['3', 0.2]] as const) {
+      runs.push({ model, steps, score: Number((8.6 - 5 * Math.exp(-steps / 10) + offset).toFixed(4)), durationMs: 380 + 670 * steps, seed, prompt: 'a fox', hardware });
+    }
+  }
+  return runs;
+}
+
+describe('GET /api/v1/models/:slug/analysis', () => {
+  it('answers with the sweet spot, fit, recommendations, durations and next steps', async () => {
+    await request(t.app).post('/api/v1/runs').send(sweep()).expect(201);
+    const res = await request(t.app).get('/api/v1/models/flux-dev/analysis');
+    expect(res.status).toBe(200);
+    const a = res.body;
+    expect(a.status).toBe('ok');
+    expect(a.paired).toBe(true);
+    expect(a.sweetSpot).toMatchObject({ steps: 30, extrapolated: false });
+    expect(a.sweetSpot.interval[0]).toBeLessThanOrEqual(30);
+    expect(a.sweetSpot.interval[1]).toBeGreaterThanOrEqual(30);
+    expect(['high', 'medium', 'low']).toContain(a.sweetSpot.confidence);
+    expect(a.sweetSpot.reason).toMatch(/interval/);
+    expect(a.kneedle.steps).toBeTypeOf('number');
+    expect(a.fit).toMatchObject({ model: 'saturating' });
+    expect(a.fit.r2).toBeGreaterThan(0.99);
+    expect(a.recommendations.standard).toEqual({ steps: 30, quality: expect.any(Number), durationMs: 380 + 670 * 30, extrapolated: false });
+    expect(a.duration.perStepMs).toBeCloseTo(670, 6);
+    expect(a.duration.overheadMs).toBeCloseTo(380, 6);
+    expect(a.durationHardware).toBe('RTX 4090');
+    expect(a.nextSteps.message).toBeTypeOf('string');
+    expect(a.model).toMatchObject({ slug: 'flux-dev', guideLabel: 'Guide: 28–35, sweet spot 30 (20–50 possible)' });
+    expect(a.metric).toEqual({ name: 'score', lowerIsBetter: false, delta: 0.25 });
+  });
+
+  it('fits durations per hardware and predicts for the one with most runs', async () => {
+    const slow = sweep('flux-dev', 'RTX 3090').slice(0, 9).map((r) => ({ ...r, durationMs: 500 + 1150 * r.steps, seed: `9${r.seed}` }));
+    await request(t.app).post('/api/v1/runs').send([...sweep(), ...slow]).expect(201);
+    const a = (await request(t.app).get('/api/v1/models/flux-dev/analysis')).body;
+    expect(a.durationHardware).toBe('RTX 4090');
+    expect(a.duration.perStepMs).toBeCloseTo(670, 6);
+    const byHw = Object.fromEntries(a.durationByHardware.map((d: { hardware: string; fit: { perStepMs: number } }) => [d.hardware, d.fit.perStepMs]));
+    expect(byHw['RTX 3090']).toBeCloseTo(1150, 6);
+    const only3090 = (await request(t.app).get('/api/v1/models/flux-dev/analysis').query({ hardware: 'RTX 3090' })).body;
+    expect(only3090.duration.perStepMs).toBeCloseTo(1150, 6);
+  });
+
+  it('reports too little data as a status, not an error', async () => {
+    await request(t.app).post('/api/v1/runs').send([{ model: 'flux-dev', steps: 20, score: 7 }]).expect(201);
+    const a = (await request(t.app).get('/api/v1/models/flux-dev/analysis')).body;
+    expect(a.status).toBe('insufficient-data');
+    expect(a.sweetSpot).toBeNull();
+    expect(a.message).toMatch(/step level/);
+    const empty = (await request(t.app).get('/api/v1/models/flux-pro/analysis')).body;
+    expect(empty.status).toBe('insufficient-data');
+  });
+
+  it('takes the rule and its settings from the query', async () => {
+    await request(t.app).post('/api/v1/runs').send(sweep()).expect(201);
+    const loose = (await request(t.app).get('/api/v1/models/flux-dev/analysis').query({ delta: 1 })).body;
+    // within 1 point of the plateau: 10·ln 5 = 16.1 → 17
+    expect(loose.sweetSpot.steps).toBe(17);
+    const share = (await request(t.app).get('/api/v1/models/flux-dev/analysis').query({ rule: 'gain-share', share: 0.9 })).body;
+    // 90% of the gain: 10·ln 10 = 23.03 → 24
+    expect(share.sweetSpot.steps).toBe(24);
+    expect(share.settings.rule).toBe('gain-share');
+  });
+
+  it('rejects bad settings naming them, and unknown models and metrics', async () => {
+    const bad = await request(t.app).get('/api/v1/models/flux-dev/analysis').query({ rule: 'elbow', delta: -1, share: 2 });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['delta', 'rule', 'share']);
+    expect((await request(t.app).get('/api/v1/models/nope/analysis')).status).toBe(404);
+    const metric = await request(t.app).get('/api/v1/models/flux-dev/analysis').query({ metric: 'loudness' });
+    expect(metric.status).toBe(422);
+    expect(metric.body.error.message).toMatch(/unknown metric 'loudness'/);
+  });
+
+  it('records a snapshot when the inputs change, and only then', async () => {
+    await request(t.app).post('/api/v1/runs').send(sweep()).expect(201);
+    await request(t.app).get('/api/v1/models/flux-dev/analysis').expect(200);
+    await request(t.app).get('/api/v1/models/flux-dev/analysis').expect(200);
+    let history = (await request(t.app).get('/api/v1/models/flux-dev/history')).body.history;
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ steps: 30, runs: 27, rule: 'plateau-gap', delta: 0.25 });
+    await request(t.app).post('/api/v1/runs').send({ model: 'flux-dev', steps: 70, score: 8.6, seed: '1', prompt: 'a fox' }).expect(201);
+    await request(t.app).get('/api/v1/models/flux-dev/analysis').expect(200);
+    history = (await request(t.app).get('/api/v1/models/flux-dev/history')).body.history;
+    expect(history).toHaveLength(2);
+    expect(history[1].runs).toBe(28);
+  });
+});
+
+describe('POST /api/v1/analyze', () => {
+  const points = [5, 10, 15, 20, 25, 30, 35, 40, 45, 50].flatMap((steps) =>
+    [-0.1, 0, 0.1].map((e) => ({ steps, score: 10 - 5 * Math.exp(-steps / 10) + e, durationMs: 380 + 670 * steps })),
+  );
+
+  it('analyses the points and stores nothing', async () => {
+    const res = await request(t.app).post('/api/v1/analyze').send({ points });
+    expect(res.status).toBe(200);
+    expect(res.body.sweetSpot.steps).toBe(30);
+    expect(res.body.paired).toBe(false);
+    expect(res.body.recommendations.final).toMatchObject({ steps: 44, durationMs: 380 + 670 * 44 });
+    expect((await request(t.app).get('/api/v1/runs')).body.total).toBe(0);
+  });
+
+  it('mirrors a lower-is-better metric', async () => {
+    const mirrored = points.map((p) => ({ ...p, score: -p.score }));
+    const res = await request(t.app).post('/api/v1/analyze').send({ points: mirrored, lowerIsBetter: true });
+    expect(res.body.sweetSpot.steps).toBe(30);
+  });
+
+  it('rejects a bad body naming the point and field', async () => {
+    const res = await request(t.app).post('/api/v1/analyze').send({ points: [{ steps: 10, score: 5 }, { steps: 0, score: 'x' }] });
+    expect(res.status).toBe(422);
+    expect(res.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['points[1].score', 'points[1].steps']);
+    expect((await request(t.app).post('/api/v1/analyze').send({})).status).toBe(422);
+    expect((await request(t.app).post('/api/v1/analyze').send({ points: [], extra: 1 })).body.error.details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(['points', 'extra']));
+  });
+
+  it('gives a clear status for degenerate points', async () => {
+    const flat = await request(t.app).post('/api/v1/analyze').send({ points: [10, 20, 30, 40].map((steps) => ({ steps, score: 7 })) });
+    expect(flat.status).toBe(200);
+    expect(flat.body.status).toBe('flat');
+    const rising = await request(t.app).post('/api/v1/analyze').send({ points: [10, 20, 30, 40, 50].map((steps) => ({ steps, score: steps / 10 })) });
+    expect(rising.body.status).toBe('no-plateau');
+    expect(rising.body.nextSteps.message).toMatch(/higher/);
+  });
+});
