@@ -9,6 +9,9 @@ import { analyzeApi } from './web/api/analyze-routes.js';
 import { modelsApi } from './web/api/models-routes.js';
 import { openApiRoute } from './web/api/openapi.js';
 import { runsApi } from './web/api/runs-routes.js';
+import { runsExportApi } from './web/api/export-runs-routes.js';
+import { importApi } from './web/api/import-routes.js';
+import { settingsExportApi } from './web/api/settings-export-routes.js';
 import { errorHandler } from './web/error-handler.js';
 import { HttpError } from './web/http-error.js';
 import { dashboardPages } from './web/pages/dashboard-pages.js';
@@ -51,10 +54,14 @@ export function createApp({ db, logError }: AppDeps): Express {
   app.use(cookieParser());
 
   const api = express.Router();
+  // Before the JSON parser: the import streams its raw body (CSV, JSON or NDJSON) itself.
+  api.use('/import', importApi(db));
   api.use(express.json({ limit: '16mb', strict: false }));
   api.use('/runs', runsApi(db));
   api.use('/models', modelsApi(db));
   api.use('/analyze', analyzeApi());
+  api.use('/export', settingsExportApi(db));
+  api.use('/export', runsExportApi(db));
   api.get('/openapi.json', openApiRoute());
   api.use((req) => {
     throw new HttpError(404, 'not_found', `No API route ${req.method} ${req.originalUrl.split('?')[0]}`);

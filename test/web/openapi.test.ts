@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeApi } from '../../src/web/api/analyze-routes.js';
 import { modelsApi } from '../../src/web/api/models-routes.js';
 import { runsApi } from '../../src/web/api/runs-routes.js';
+import { settingsExportApi } from '../../src/web/api/settings-export-routes.js';
 import { createTestApp } from '../helpers/test-app.js';
 
 type Layer = { route?: { path: string; methods: Record<string, boolean> } };
@@ -28,7 +29,7 @@ describe('GET /api/v1/openapi.json', () => {
           .map((m) => `${m} ${p.replace(/\{(\w+)\}/g, ':$1')}`),
       )
       .sort();
-    const served = [...routesOf('/runs', runsApi(db)), ...routesOf('/models', modelsApi(db)), ...routesOf('/analyze', analyzeApi()), 'get /openapi.json'].sort();
+    const served = [...routesOf('/runs', runsApi(db)), ...routesOf('/models', modelsApi(db)), ...routesOf('/analyze', analyzeApi()), ...routesOf('/export', settingsExportApi(db)), 'get /openapi.json'].sort();
     expect(documented).toEqual(served);
 
     // Each documented operation reaches a route (anything but the API's "no such route").

@@ -114,6 +114,18 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           responses: { '200': json('#/components/schemas/Analysis', 'The analysis'), '422': errorResponse },
         },
       },
+      ...Object.fromEntries(
+        (['md', 'json', 'csv'] as const).map((ext) => [
+          `/export/settings.${ext}`,
+          {
+            get: {
+              summary: `Documented settings per model (draft / standard / final with quality and time, per use case where the data allow) as ${ext.toUpperCase()}`,
+              parameters: queryParameters(analysisQueryFields),
+              responses: { '200': { description: `The settings sheet (${ext})` }, '422': errorResponse },
+            },
+          },
+        ]),
+      ),
       '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } } },
     },
     components: {
