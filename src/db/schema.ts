@@ -24,6 +24,8 @@ export interface ModelTable {
   recommended_high: number | null;
   max_steps: number | null;
   sweet_spot: number | null;
+  /** Raised by every write to this model's runs: a cached analysis is valid while it is unchanged. */
+  data_version: Generated<number>;
   created_at: string;
   updated_at: string;
 }

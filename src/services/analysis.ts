@@ -4,7 +4,8 @@ import type { CurveOptions } from '../analysis/analyze-curve.js';
 import { summarizePoints } from '../analysis/summarize-points.js';
 import { fitDuration, type DurationFit } from '../analysis/duration-fit.js';
 import type { Db } from '../db/connect.js';
-import type { SnapshotRow } from '../db/schema.js';
+import type { ModelRow, SnapshotRow } from '../db/schema.js';
+import { LruCache } from './lru-cache.js';
 import {
   durationLevelSums,
   hardwareWithDurations,
@@ -37,6 +38,17 @@ export interface ModelAnalysis extends StepAnalysis {
   durationHardware: string | null;
   /** Overhead + per-step time on each hardware with timed runs at two or more step counts. */
   durationByHardware: { hardware: string; runs: number; fit: DurationFit }[];
+}
+
+/** Analyses are cached per database handle (tests and tools open several). */
+const caches = new WeakMap<Db, LruCache<string, ModelAnalysis>>();
+function analysisCache(db: Db): LruCache<string, ModelAnalysis> {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new LruCache(500);
+    caches.set(db, cache);
+  }
+  return cache;
 }
 
 /** The analysis query's filter fields as a store filter. */
@@ -97,6 +109,17 @@ async function resolveMetric(db: Db, name: string | null | undefined, delta: num
 export async function analyzeModel(db: Db, slug: string, query: AnalysisQuery): Promise<ModelAnalysis> {
   const row = await findModelBySlug(db, slug);
   if (!row) throw new NotFoundError(`model '${slug}' not found`);
+  // A cached analysis is valid while the model's data version is unchanged (every write to its runs
+  // raises it, in any process sharing the database).
+  const cacheKey = `${row.id}:${row.data_version}:${row.updated_at}:${JSON.stringify(query)}`;
+  const cached = analysisCache(db).get(cacheKey);
+  if (cached) return cached;
+  const result = await computeModelAnalysis(db, row, query);
+  analysisCache(db).set(cacheKey, result);
+  return result;
+}
+
+async function computeModelAnalysis(db: Db, row: ModelRow, query: AnalysisQuery): Promise<ModelAnalysis> {
   const model = modelRowToModel(row);
   const metric = await resolveMetric(db, query.metric, query.delta);
   const filter = analysisFilterFromQuery(query);

@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../db/connect.js';
+import { bumpDataVersion, bumpDataVersionOfRuns } from './data-version.js';
 import type { Database, NewRunRow, Phase, RunRow, RunRowUpdate, UseCase } from '../db/schema.js';
 
 /** What the runs list can be narrowed by; each field becomes one `where` clause. */
@@ -140,21 +141,36 @@ export function listRunsAfterId(db: Db, filter: RunFilter, afterId: number, limi
     .execute();
 }
 
-/** Inserts runs and their tags; the caller wraps it in a transaction when it must be all-or-nothing. */
+/** Rows per INSERT statement: 21 columns × 500 rows stays well under SQLite's 32,766 bound parameters. */
+const INSERT_CHUNK = 500;
+
+/**
+ * Inserts runs and their tags with multi-row statements and raises their models' data version; the
+ * caller wraps it in a transaction when it must be all-or-nothing. Returns the new ids in input order
+ * (one INSERT assigns ascending ids in VALUES order, on SQLite and PostgreSQL alike).
+ */
 export async function insertRuns(db: Db, runs: readonly { row: NewRunRow; tags: readonly string[] }[]): Promise<number[]> {
   const ids: number[] = [];
-  for (const { row, tags } of runs) {
-    const { id } = await db.insertInto('runs').values(row).returning('id').executeTakeFirstOrThrow();
-    ids.push(id);
-    if (tags.length > 0) {
-      await db.insertInto('run_tags').values(tags.map((tag) => ({ run_id: id, tag }))).execute();
+  for (let start = 0; start < runs.length; start += INSERT_CHUNK) {
+    const chunk = runs.slice(start, start + INSERT_CHUNK);
+    const inserted = await db.insertInto('runs').values(chunk.map((r) => r.row)).returning('id').execute();
+    const chunkIds = inserted.map((r) => Number(r.id)).sort((a, b) => a - b);
+    const tagRows = chunk.flatMap((r, i) => r.tags.map((tag) => ({ run_id: chunkIds[i]!, tag })));
+    for (let t = 0; t < tagRows.length; t += INSERT_CHUNK * 4) {
+      await db.insertInto('run_tags').values(tagRows.slice(t, t + INSERT_CHUNK * 4)).execute();
     }
+    ids.push(...chunkIds);
   }
+  await bumpDataVersion(db, runs.map((r) => r.row.model_id));
   return ids;
 }
 
-export function updateRun(db: Db, id: number, changes: RunRowUpdate): Promise<{ id: number } | undefined> {
-  return db.updateTable('runs').set(changes).where('id', '=', id).returning('id').executeTakeFirst();
+/** Updates one run; the data version rises for the model it left and the one it now belongs to. */
+export async function updateRun(db: Db, id: number, changes: RunRowUpdate): Promise<{ id: number } | undefined> {
+  await bumpDataVersionOfRuns(db, [id]);
+  const updated = await db.updateTable('runs').set(changes).where('id', '=', id).returning('id').executeTakeFirst();
+  if (updated && changes.model_id !== undefined) await bumpDataVersion(db, [changes.model_id as number]);
+  return updated;
 }
 
 export async function replaceRunTags(db: Db, runId: number, tags: readonly string[]): Promise<void> {
@@ -163,12 +179,14 @@ export async function replaceRunTags(db: Db, runId: number, tags: readonly strin
 }
 
 export async function deleteRun(db: Db, id: number): Promise<boolean> {
+  await bumpDataVersionOfRuns(db, [id]);
   const result = await db.deleteFrom('runs').where('id', '=', id).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 
 /** Deletes every run carrying `tag` (the demo data set is tagged `demo`); returns how many went. */
 export async function deleteRunsTagged(db: Db, tag: string): Promise<number> {
+  await bumpDataVersion(db, 'all');
   const result = await db
     .deleteFrom('runs')
     .where('id', 'in', (eb) => eb.selectFrom('run_tags').select('run_id').where('tag', '=', tag))

@@ -101,6 +101,22 @@ describe('GET /api/v1/models/:slug/analysis', () => {
   });
 });
 
+describe('analysis cache', () => {
+  it('serves a cached analysis until a write changes its inputs', async () => {
+    const ids = (await request(t.app).post('/api/v1/runs').send(sweep()).expect(201)).body.ids as number[];
+    const first = (await request(t.app).get('/api/v1/models/flux-dev/analysis')).body;
+    expect((await request(t.app).get('/api/v1/models/flux-dev/analysis')).body).toEqual(first);
+    // Rate the 60-step renders far higher: the plateau moves, so the answer must change.
+    for (const id of ids.slice(-3)) await request(t.app).patch(`/api/v1/runs/${id}`).send({ score: 10 }).expect(200);
+    const afterPatch = (await request(t.app).get('/api/v1/models/flux-dev/analysis')).body;
+    expect(afterPatch.levels.at(-1).mean).toBeCloseTo(10, 6);
+    await request(t.app).delete(`/api/v1/runs/${ids[0]}`).expect(204);
+    expect((await request(t.app).get('/api/v1/models/flux-dev/analysis')).body.runs).toBe(26);
+    await request(t.app).patch('/api/v1/models/flux-dev').send({ maxSteps: 40 }).expect(200);
+    expect((await request(t.app).get('/api/v1/models/flux-dev/analysis')).body.model.guide.maxSteps).toBe(40);
+  });
+});
+
 describe('POST /api/v1/analyze', () => {
   const points = [5, 10, 15, 20, 25, 30, 35, 40, 45, 50].flatMap((steps) =>
     [-0.1, 0, 0.1].map((e) => ({ steps, score: 10 - 5 * Math.exp(-steps / 10) + e, durationMs: 380 + 670 * steps })),
