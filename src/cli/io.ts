@@ -1,3 +1,5 @@
+import type { Writable } from 'node:stream';
+
 /** Where a CLI command writes, and the environment it reads: passed in so tests can run commands in-process. */
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -5,6 +7,8 @@ export interface CliIo {
   err: (text: string) => void;
   /** True when stderr is a terminal (progress bars are drawn only then). */
   isTty: boolean;
+  /** Standard output as a stream, for commands that stream large output with backpressure (else `out` is used). */
+  stdout?: Writable;
 }
 
 export const processIo: CliIo = {
@@ -12,6 +16,7 @@ export const processIo: CliIo = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   isTty: Boolean(process.stderr.isTTY),
+  stdout: process.stdout,
 };
 
 /** A user-facing failure: printed without a stack trace, exit code 2. */

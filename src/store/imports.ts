@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { ImportFormat, ImportRow, NewImportStagingRow, Source } from '../db/schema.js';
+import { bumpDataVersion } from './data-version.js';
 
 /** Rows per INSERT statement: 21 columns × 400 rows stays well under SQLite's 32,766 bound parameters. */
 const ROWS_PER_STATEMENT = 400;
@@ -69,7 +71,8 @@ export async function deleteStagedRows(db: Db, importId: number): Promise<number
 
 /**
  * Moves an import's staged rows into `runs` (in line order, so new ids follow the file) and their tags
- * into `run_tags`, joined on (import_id, line). Returns how many runs were created.
+ * into `run_tags`, joined on (import_id, line), and raises those models' data version. Returns how
+ * many runs were created.
  */
 export async function moveStagedRowsToRuns(db: Db, importId: number, source: Source, now: string): Promise<number> {
   const result = await db
@@ -107,6 +110,13 @@ export async function moveStagedRowsToRuns(db: Db, importId: number, source: Sou
         .where('t.import_id', '=', importId),
     )
     .execute();
+  await db
+    .updateTable('models')
+    .set({ data_version: sql`data_version + 1` })
+    .where('id', 'in', (eb) => eb.selectFrom('import_staging').select('model_id').where('import_id', '=', importId))
+    .execute();
+  const models = await db.selectFrom('import_staging').select('model_id').distinct().where('import_id', '=', importId).execute();
+  await bumpDataVersion(db, models.map((m) => m.model_id));
   return Number(result.numInsertedOrUpdatedRows ?? 0n);
 }
 
