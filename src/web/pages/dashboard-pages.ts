@@ -2,12 +2,15 @@ import { Router } from 'express';
 import type { Db } from '../../db/connect.js';
 import { loadDashboard } from '../../services/dashboard.js';
 import { loadDemo, removeDemo } from '../../services/demo.js';
+import { sparkline } from '../sparkline.js';
 
 export function dashboardPages(db: Db): Router {
   const router = Router();
 
   router.get('/', async (_req, res) => {
-    res.render('dashboard', { title: 'Dashboard', dashboard: await loadDashboard(db) });
+    const dashboard = await loadDashboard(db);
+    const sparks = dashboard.cards.map((card) => (card.analysis ? sparkline(card.analysis) : null));
+    res.render('dashboard', { title: 'Dashboard', dashboard, sparks });
   });
 
   router.post('/demo', async (_req, res) => {

@@ -2,7 +2,11 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/connect.js';
 import { createModel, describeGuideRange, getModel, listModels, updateModel } from '../../services/models.js';
-import { loadDashboard } from '../../services/dashboard.js';
+import { PHASES, USE_CASES } from '../../db/schema.js';
+import { loadModelReport } from '../../services/model-report.js';
+import { analysisQuerySchema, SWEET_SPOT_RULES } from '../../validation/analysis-query.js';
+import { historyTable, reportCharts } from '../report-charts.js';
+import { REPORT_FILTER_KEYS, reportFilterValues, reportQueryInput } from './report-query.js';
 import { slug } from '../../validation/fields.js';
 import { modelInputSchema, modelPatchSchema } from '../../validation/model-input.js';
 import { toHttpError } from '../error-handler.js';
@@ -41,8 +45,24 @@ export function modelPages(db: Db): Router {
   router.get('/models/:slug', async (req, res) => {
     const { slug: s } = parseWith(slugParam, req.params, 'model');
     const model = await getModel(db, s);
-    const card = (await loadDashboard(db)).cards.find((c) => c.model.id === model.id);
-    res.render('model', { title: model.name, model, guideLabel: describeGuideRange(model.guide), levels: card?.levels ?? [] });
+    const values = reportFilterValues(req.query);
+    const query = parseWith(analysisQuerySchema, reportQueryInput(values), 'filters');
+    const report = await loadModelReport(db, s, query);
+    const { charts, missing } = reportCharts(report);
+    res.render('model', {
+      title: model.name,
+      model,
+      report,
+      a: report.analysis,
+      charts,
+      missing,
+      history: historyTable(report),
+      values,
+      filtered: Object.keys(values).some((k) => REPORT_FILTER_KEYS.includes(k as never)),
+      useCases: USE_CASES,
+      phases: PHASES,
+      rules: SWEET_SPOT_RULES,
+    });
   });
 
   async function renderEdit(res: import('express').Response, s: string, values: Record<string, string> | null, errors: Record<string, string>, status = 200) {

@@ -1,0 +1,98 @@
+import type { Db } from '../db/connect.js';
+import {
+  durationSumsByHardware,
+  filterChoices,
+  metricPointSample,
+  type FilterChoices,
+  type MetricPoint,
+} from '../store/analysis-sums.js';
+import { listMetrics } from '../store/metrics.js';
+import { findModelBySlug } from '../store/models.js';
+import type { AnalysisQuery } from '../validation/analysis-query.js';
+import { analysisFilterFromQuery, analyzeModel, sweetSpotHistory, type ModelAnalysis, type SnapshotPoint } from './analysis.js';
+import { NotFoundError } from './errors.js';
+
+/** Raw points drawn behind the level means: enough to show the spread, few enough to stay fast at 10⁶ runs. */
+export const POINT_SAMPLE_CAP = 2_000;
+/** Hardware types whose measured times are drawn on the duration chart (most timed runs first). */
+const MAX_DURATION_SERIES = 4;
+
+export interface DurationSeries {
+  /** null: the runs name no hardware. */
+  hardware: string | null;
+  /** Mean render time per tested step level, in ms. */
+  levels: { steps: number; n: number; meanMs: number }[];
+  fit: { overheadMs: number; perStepMs: number; r2: number } | null;
+}
+
+export interface ModelReport {
+  analysis: ModelAnalysis;
+  /** A sample of the raw (steps, value) points, at most {@link POINT_SAMPLE_CAP}. */
+  points: MetricPoint[];
+  /** Measured times and fitted lines, one series per hardware type. */
+  durations: DurationSeries[];
+  /** The sweet spot over time for this metric, filter set, rule and δ (oldest first). */
+  history: SnapshotPoint[];
+  choices: FilterChoices & { metrics: { name: string; lowerIsBetter: boolean }[] };
+}
+
+/**
+ * Everything the model report page draws: the analysis (which also records a snapshot when its
+ * inputs changed), a bounded sample of raw points, the measured times per hardware, the history
+ * of the sweet spot and the values the filter form offers.
+ */
+export async function loadModelReport(db: Db, slug: string, query: AnalysisQuery): Promise<ModelReport> {
+  const row = await findModelBySlug(db, slug);
+  if (!row) throw new NotFoundError(`model '${slug}' not found`);
+  const analysis = await analyzeModel(db, slug, query);
+  const filter = analysisFilterFromQuery(query);
+  const [points, choices, metrics, history] = await Promise.all([
+    metricPointSample(db, row.id, analysis.metric.name, filter, POINT_SAMPLE_CAP),
+    filterChoices(db, row.id),
+    listMetrics(db),
+    sweetSpotHistory(db, slug, query),
+  ]);
+
+  // Each hardware's measured times and fitted line come with the analysis; runs that name no
+  // hardware (or times at a single step count) are drawn from the sums directly.
+  const durations: DurationSeries[] = analysis.durationByHardware
+    .slice(0, MAX_DURATION_SERIES)
+    .map((h) => ({ hardware: h.hardware, levels: h.levels, fit: h.fit }));
+  if (durations.length === 0) {
+    const levels = meanLevels(await durationSumsByHardware(db, row.id, filter));
+    if (levels.length > 0) durations.push({ hardware: analysis.durationHardware, levels, fit: analysis.duration });
+  }
+
+  // The chosen values stay offered even when the sampled choices missed them.
+  const withChosen = (list: string[], chosen: string | null | undefined) => (chosen == null || list.includes(chosen) ? list : [...list, chosen]);
+  return {
+    analysis,
+    points,
+    durations,
+    history: history.filter((h) => h.rule === analysis.settings.rule && h.delta === analysis.settings.delta),
+    choices: {
+      hardware: withChosen(choices.hardware, query.hardware),
+      samplers: withChosen(choices.samplers, query.sampler),
+      resolutions: withChosen(choices.resolutions, query.resolution),
+      metrics: [
+        { name: 'score', lowerIsBetter: false },
+        ...metrics.map((m) => ({ name: m.name, lowerIsBetter: m.higher_is_better === 0 })),
+      ],
+    },
+  };
+}
+
+/** Mean time per step level over every hardware. */
+function meanLevels(rows: readonly { steps: number; n: number; sum: number }[]): DurationSeries['levels'] {
+  const bySteps = new Map<number, { n: number; sum: number }>();
+  for (const r of rows) {
+    const level = bySteps.get(r.steps) ?? { n: 0, sum: 0 };
+    level.n += r.n;
+    level.sum += r.sum;
+    bySteps.set(r.steps, level);
+  }
+  return [...bySteps]
+    .filter(([, l]) => l.n > 0)
+    .sort(([a], [b]) => a - b)
+    .map(([steps, l]) => ({ steps, n: l.n, meanMs: l.sum / l.n }));
+}
