@@ -1,11 +1,32 @@
 import { defineConfig } from 'vitest/config';
 
+// Every test runs on SQLite. When TEST_DATABASE_URL names a PostgreSQL database, the store, service and
+// HTTP tests run a second time against it (project "postgres"), each test in a fresh schema.
+const postgres = process.env.TEST_DATABASE_URL
+  ? [
+      {
+        extends: true as const,
+        test: {
+          name: 'postgres',
+          include: ['test/web/**/*.test.ts', 'test/services/**/*.test.ts', 'test/store/**/*.test.ts', 'test/db/**/*.test.ts'],
+          env: { SWEETSPOT_TEST_BACKEND: 'postgres' },
+          globalSetup: ['test/helpers/postgres-global-setup.ts'],
+        },
+      },
+    ]
+  : [];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: ['test/stress/**', 'node_modules/**'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: { name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/stress/**', 'node_modules/**'] },
+      },
+      ...postgres,
+    ],
   },
 });

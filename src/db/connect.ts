@@ -1,21 +1,47 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
 
+export type Dialect = 'sqlite' | 'postgres';
+
 /** How long a writer waits for another writer's lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
 
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
+// PostgreSQL sends 64-bit integers (count(*), sums of integers) and numerics as strings; the app
+// works in JavaScript numbers, which hold every count and sum it produces exactly.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+export interface ConnectOptions {
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+  /** Close idle PostgreSQL connections after this long (default 10 s). */
+  idleTimeoutMs?: number;
+}
+
 /**
- * Opens the database named by `SWEETSPOT_DB`: a file path (or `:memory:`) opens SQLite.
- * SQLite runs in WAL mode with a busy timeout and foreign keys on.
+ * Opens the database named by `SWEETSPOT_DB`: a `postgres://` URL opens PostgreSQL through a pool;
+ * anything else is a SQLite file path (or `:memory:`), run in WAL mode with a busy timeout and
+ * foreign keys on. This is the one place that knows which engine is behind the Kysely instance.
  */
-export function connectDatabase(location: string): Db {
-  if (/^postgres(ql)?:\/\//i.test(location)) {
-    throw new Error('PostgreSQL support is not available yet: set SWEETSPOT_DB to a SQLite file path');
+export function connectDatabase(location: string, options: ConnectOptions = {}): Db {
+  if (isPostgresUrl(location)) {
+    const pool = new pg.Pool({
+      connectionString: location,
+      max: options.poolSize ?? 10,
+      idleTimeoutMillis: options.idleTimeoutMs ?? 10_000,
+      allowExitOnIdle: true,
+    });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   if (location !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(location)), { recursive: true });
   const sqlite = new SQLite(location);
@@ -24,4 +50,9 @@ export function connectDatabase(location: string): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+/** Which engine a Kysely instance talks to. */
+export function dialectOf(db: Db): Dialect {
+  return db.getExecutor().adapter.constructor.name === 'PostgresAdapter' ? 'postgres' : 'sqlite';
 }

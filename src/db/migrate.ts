@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Migrator, type Migration, type MigrationProvider, type MigrationResult } from 'kysely';
-import type { Db } from './connect.js';
+import { Migrator, sql, type Migration, type MigrationProvider, type MigrationResult } from 'kysely';
+import { dialectOf, type Db } from './connect.js';
 
 const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
@@ -24,13 +24,23 @@ class FolderMigrationProvider implements MigrationProvider {
   }
 }
 
-function migrator(db: Db): Migrator {
-  return new Migrator({ db, provider: new FolderMigrationProvider(MIGRATIONS_DIR) });
+async function migrator(db: Db): Promise<Migrator> {
+  // On PostgreSQL the bookkeeping tables go into the connection's own schema (Kysely would otherwise
+  // look for them across every schema and may find another database's).
+  const schema =
+    dialectOf(db) === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
+  return new Migrator({
+    db,
+    provider: new FolderMigrationProvider(MIGRATIONS_DIR),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
 }
 
 /** Brings the schema to the latest migration; throws (naming the migration) when one fails. */
 export async function migrateToLatest(db: Db): Promise<MigrationResult[]> {
-  const { error, results } = await migrator(db).migrateToLatest();
+  const { error, results } = await (await migrator(db)).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     const reason = error instanceof Error ? error.message : String(error);

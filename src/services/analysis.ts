@@ -7,9 +7,9 @@ import type { Db } from '../db/connect.js';
 import type { ModelRow, SnapshotRow } from '../db/schema.js';
 import { LruCache } from './lru-cache.js';
 import {
-  durationLevelSums,
-  hardwareWithDurations,
+  durationSumsByHardware,
   metricBlockCells,
+  type SumsRow,
   metricLevelSums,
   type AnalysisFilter,
 } from '../store/analysis-sums.js';
@@ -37,7 +37,12 @@ export interface ModelAnalysis extends StepAnalysis {
   /** The hardware the duration fit and predicted times are for (null: not recorded or one kind only). */
   durationHardware: string | null;
   /** Overhead + per-step time on each hardware with timed runs at two or more step counts. */
-  durationByHardware: { hardware: string; runs: number; fit: DurationFit }[];
+  durationByHardware: { hardware: string; runs: number; fit: DurationFit; levels: { steps: number; n: number; meanMs: number }[] }[];
+  /**
+   * When the analysis is paired and the model has more rated runs than the pairing window, the
+   * number of newest runs the paired analysis read (null: it read them all).
+   */
+  pairedWindow: number | null;
 }
 
 /** Analyses are cached per database handle (tests and tools open several). */
@@ -123,22 +128,26 @@ async function computeModelAnalysis(db: Db, row: ModelRow, query: AnalysisQuery)
   const model = modelRowToModel(row);
   const metric = await resolveMetric(db, query.metric, query.delta);
   const filter = analysisFilterFromQuery(query);
-  const [levels, blocks, durations, hardware] = await Promise.all([
+  const [levels, pairing, durationRows] = await Promise.all([
     metricLevelSums(db, row.id, metric.name, filter),
     metricBlockCells(db, row.id, metric.name, filter),
-    durationLevelSums(db, row.id, filter),
-    hardwareWithDurations(db, row.id, filter),
+    durationSumsByHardware(db, row.id, filter),
   ]);
-  // Time per step differs between machines: with several, times are predicted for the one with the
-  // most timed runs, and each gets its own fit.
-  const durationByHardware: ModelAnalysis['durationByHardware'] = [];
-  for (const h of hardware) {
-    const sums = await durationLevelSums(db, row.id, { ...filter, hardware: h.hardware });
-    if (sums.length >= 2) durationByHardware.push({ hardware: h.hardware, runs: h.runs, fit: fitDuration(sums) });
-  }
-  const mixed = filter.hardware === undefined && hardware.length > 1;
-  const durationHardware = mixed ? hardware[0]!.hardware : (filter.hardware ?? hardware[0]?.hardware ?? null);
-  const fitDurations = mixed ? await durationLevelSums(db, row.id, { ...filter, hardware: durationHardware! }) : durations;
+  const blocks = pairing.cells;
+  const durations = sumByStep(durationRows);
+  // Time per step differs between machines: each hardware gets its own fit, and with several the
+  // times are predicted for the one with the most timed runs.
+  const byHardware = new Map<string, SumsRow[]>();
+  for (const r of durationRows) if (r.hardware !== null) byHardware.set(r.hardware, [...(byHardware.get(r.hardware) ?? []), r]);
+  const durationByHardware: ModelAnalysis['durationByHardware'] = [...byHardware]
+    .map(([hardware, rows]) => ({ hardware, runs: rows.reduce((n, r) => n + r.n, 0), rows: rows.sort((a, b) => a.steps - b.steps) }))
+    .sort((a, b) => b.runs - a.runs || a.hardware.localeCompare(b.hardware))
+    .filter((h) => h.rows.length >= 2)
+    .map((h) => ({ hardware: h.hardware, runs: h.runs, fit: fitDuration(h.rows), levels: h.rows.map((r) => ({ steps: r.steps, n: r.n, meanMs: r.sum / r.n })) }));
+  const hardwareNames = [...byHardware.keys()];
+  const mixed = filter.hardware === undefined && hardwareNames.length > 1;
+  const durationHardware = mixed ? (durationByHardware[0]?.hardware ?? null) : (filter.hardware ?? hardwareNames[0] ?? null);
+  const fitDurations = mixed && durationHardware !== null ? byHardware.get(durationHardware)! : durations;
   const options = curveOptions(query, metric.delta, metric.lowerIsBetter);
   const analysis = asInputError(() =>
     analyzeSteps(
@@ -146,6 +155,8 @@ async function computeModelAnalysis(db: Db, row: ModelRow, query: AnalysisQuery)
       options,
     ),
   );
+  const totalRated = levels.reduce((n, l) => n + l.n, 0);
+  const pairedWindow = analysis.paired && pairing.windowRuns < totalRated ? pairing.windowRuns : null;
   const filters = JSON.stringify(filter);
   const inputsHash = createHash('sha256').update(JSON.stringify({ levels, blocks: blocks.length, durations, options })).digest('hex');
   await recordSnapshot(db, row.id, metric.name, analysis, filters, inputsHash);
@@ -156,7 +167,21 @@ async function computeModelAnalysis(db: Db, row: ModelRow, query: AnalysisQuery)
     filters: filter,
     durationHardware,
     durationByHardware,
+    pairedWindow,
   };
+}
+
+/** Adds up per-hardware sums into per-step sums. */
+function sumByStep(rows: readonly SumsRow[]): SumsRow[] {
+  const bySteps = new Map<number, SumsRow>();
+  for (const r of rows) {
+    const s = bySteps.get(r.steps) ?? { steps: r.steps, n: 0, sum: 0, sumSq: 0 };
+    s.n += r.n;
+    s.sum += r.sum;
+    s.sumSq += r.sumSq;
+    bySteps.set(r.steps, s);
+  }
+  return [...bySteps.values()].sort((a, b) => a.steps - b.steps);
 }
 
 async function recordSnapshot(db: Db, modelId: number, metric: string, analysis: StepAnalysis, filters: string, inputsHash: string) {
