@@ -11,10 +11,19 @@ import { openApiRoute } from './web/api/openapi.js';
 import { runsApi } from './web/api/runs-routes.js';
 import { runsExportApi } from './web/api/export-runs-routes.js';
 import { importApi } from './web/api/import-routes.js';
+import { experimentsApi } from './web/api/experiments-routes.js';
+import { judgementsApi } from './web/api/judgements-routes.js';
+import { imagesApi } from './web/api/images-routes.js';
 import { settingsExportApi } from './web/api/settings-export-routes.js';
 import { errorHandler } from './web/error-handler.js';
 import { HttpError } from './web/http-error.js';
+import { comparePages } from './web/pages/compare-pages.js';
 import { dashboardPages } from './web/pages/dashboard-pages.js';
+import { experimentPages } from './web/pages/experiment-pages.js';
+import { ratePages } from './web/pages/rate-pages.js';
+import { importPages } from './web/pages/import-pages.js';
+import { imagePages } from './web/pages/image-pages.js';
+import { galleryPages } from './web/pages/gallery-pages.js';
 import { modelPages } from './web/pages/model-pages.js';
 import { runPages } from './web/pages/run-pages.js';
 import { viewHelpers } from './web/view-helpers.js';
@@ -29,7 +38,7 @@ export interface AppDeps {
 }
 
 /** Builds the Express app; it never listens (main.ts does, tests drive it through supertest). */
-export function createApp({ db, logError }: AppDeps): Express {
+export function createApp({ db, config, logError }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('view engine', 'ejs');
@@ -56,10 +65,14 @@ export function createApp({ db, logError }: AppDeps): Express {
   const api = express.Router();
   // Before the JSON parser: the import streams its raw body (CSV, JSON or NDJSON) itself.
   api.use('/import', importApi(db));
+  // Multipart: streamed file by file to temporary files by the route itself.
+  api.use('/images', imagesApi(db, config));
   api.use(express.json({ limit: '16mb', strict: false }));
   api.use('/runs', runsApi(db));
   api.use('/models', modelsApi(db));
   api.use('/analyze', analyzeApi());
+  api.use('/experiments', experimentsApi(db));
+  api.use('/judgements', judgementsApi(db));
   api.use('/export', settingsExportApi(db));
   api.use('/export', runsExportApi(db));
   api.get('/openapi.json', openApiRoute());
@@ -68,10 +81,18 @@ export function createApp({ db, logError }: AppDeps): Express {
   });
   app.use('/api/v1', api);
 
+  // Before the form parser: the fill-in grid posts up to two fields per planned render, more than its
+  // parameter limit, so those routes parse their own bodies.
+  app.use(experimentPages(db));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use(ratePages(db));
   app.use(dashboardPages(db));
   app.use(runPages(db));
   app.use(modelPages(db));
+  app.use(comparePages(db));
+  app.use(importPages(db));
+  app.use(imagePages(db, config));
+  app.use(galleryPages(db));
   app.use((req) => {
     throw new HttpError(404, 'not_found', `There is no page at ${req.path}`);
   });

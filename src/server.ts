@@ -2,12 +2,17 @@ import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { connectDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
+import { startAnalysisWarmer } from './services/analysis-warmer.js';
+import { cleanUpInterruptedImports } from './services/import-runs.js';
 
 /** Starts the server: config → db → migrate → createApp(deps).listen. Resolves once it listens. */
 export async function startServer(config: Config): Promise<{ url: string; close: () => Promise<void> }> {
   const db = connectDatabase(config.database);
   await migrateToLatest(db);
+  const cleaned = await cleanUpInterruptedImports(db);
+  if (cleaned > 0) console.error(`Cleaned up ${cleaned} interrupted import${cleaned === 1 ? '' : 's'} (nothing of them was kept).`);
   const app = createApp({ db, config });
+  const warmer = startAnalysisWarmer(db);
   return new Promise((resolve, reject) => {
     const server = app.listen(config.port, config.host, () => {
       const address = server.address();
@@ -15,7 +20,11 @@ export async function startServer(config: Config): Promise<{ url: string; close:
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;
       resolve({
         url: `http://${host}:${port}`,
-        close: () => new Promise<void>((done) => server.close(() => db.destroy().then(() => done()))),
+        close: () =>
+          new Promise<void>((done) => {
+            warmer.stop();
+            server.close(() => db.destroy().then(() => done()));
+          }),
       });
     });
     server.on('error', reject);

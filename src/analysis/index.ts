@@ -44,3 +44,7 @@ export type { RaterAgreement, RaterJudgement, RaterPairAgreement, SweetSpotCompa
 export { wilsonInterval } from './wilson-interval.js';
 export { plateauEvidence } from './plateau-evidence.js';
 export type { PlateauBucket, PlateauEvidence, PlateauEvidenceOptions, StepJudgement, TieShare } from './plateau-evidence.js';
+export { resampleGrey } from './resample-grey.js';
+export { laplacianVariance } from './laplacian-variance.js';
+export { sharpness, SHARPNESS_GRID } from './sharpness.js';
+export { ssim, SSIM_WINDOW } from './ssim.js';

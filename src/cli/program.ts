@@ -3,7 +3,10 @@ import { ConfigError } from '../config.js';
 import { InputError, NotFoundError, ConflictError } from '../services/errors.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerDemo } from './commands/demo.js';
+import { registerExportRuns } from './commands/export-runs.js';
+import { registerImport } from './commands/import.js';
 import { registerLog } from './commands/log.js';
+import { registerPlan } from './commands/plan.js';
 import { registerRuns } from './commands/runs.js';
 import { registerServer } from './commands/server.js';
 import { CliError, type CliIo } from './io.js';
@@ -19,6 +22,9 @@ export function buildProgram(io: CliIo): Command {
   registerRuns(program, io);
   registerDemo(program, io);
   registerAnalyze(program, io);
+  registerImport(program, io);
+  registerExportRuns(program, io);
+  registerPlan(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;
 }

@@ -12,6 +12,44 @@ export interface Database {
   imports: ImportTable;
   import_staging: ImportStagingTable;
   import_staging_tags: ImportStagingTagTable;
+  images: ImageTable;
+  model_aliases: ModelAliasTable;
+  judgements: JudgementTable;
+}
+
+/** A render file, stored under the data folder by its sha256 (never by a client-supplied name). */
+export interface ImageTable {
+  id: Generated<number>;
+  sha256: string;
+  mime: string;
+  bytes: number;
+  width: number;
+  height: number;
+  /** The parsed generation settings as JSON (GenerationMetadata), null when none could be read. */
+  metadata: string | null;
+  /** Shown to the user only; never used as a path. */
+  original_name: string | null;
+  created_at: string;
+}
+
+/** A model name as image tools write it (e.g. "flux1-dev.safetensors"), mapped to a stored model. */
+export interface ModelAliasTable {
+  alias: string;
+  model_id: number;
+  created_at: string;
+}
+
+export const OUTCOMES = ['a', 'b', 'tie'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** One blind pairwise judgement between two renders of the same prompt + seed. */
+export interface JudgementTable {
+  id: Generated<number>;
+  run_a: number;
+  run_b: number;
+  outcome: Outcome;
+  rater: string;
+  created_at: string;
 }
 
 export interface ModelTable {
@@ -65,6 +103,8 @@ export interface RunTable {
   phase: Phase | null;
   notes: string | null;
   experiment_id: number | null;
+  /** The render's image, when one was uploaded. */
+  image_id: Generated<number | null>;
   source: Source;
   created_at: string;
   updated_at: string;
@@ -174,3 +214,7 @@ export type SnapshotRow = Selectable<SnapshotTable>;
 export type NewSnapshotRow = Insertable<SnapshotTable>;
 export type ImportRow = Selectable<ImportTable>;
 export type NewImportStagingRow = Insertable<ImportStagingTable>;
+
+export type ImageRow = Selectable<ImageTable>;
+export type NewImageRow = Insertable<ImageTable>;
+export type JudgementRow = Selectable<JudgementTable>;

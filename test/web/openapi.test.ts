@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { analyzeApi } from '../../src/web/api/analyze-routes.js';
 import { modelsApi } from '../../src/web/api/models-routes.js';
 import { runsApi } from '../../src/web/api/runs-routes.js';
+import { runsExportApi } from '../../src/web/api/export-runs-routes.js';
+import { importApi } from '../../src/web/api/import-routes.js';
 import { settingsExportApi } from '../../src/web/api/settings-export-routes.js';
 import { createTestApp } from '../helpers/test-app.js';
 
@@ -29,7 +31,7 @@ describe('GET /api/v1/openapi.json', () => {
           .map((m) => `${m} ${p.replace(/\{(\w+)\}/g, ':$1')}`),
       )
       .sort();
-    const served = [...routesOf('/runs', runsApi(db)), ...routesOf('/models', modelsApi(db)), ...routesOf('/analyze', analyzeApi()), ...routesOf('/export', settingsExportApi(db)), 'get /openapi.json'].sort();
+    const served = [...routesOf('/runs', runsApi(db)), ...routesOf('/models', modelsApi(db)), ...routesOf('/analyze', analyzeApi()), ...routesOf('/export', settingsExportApi(db)), ...routesOf('/import', importApi(db)), ...routesOf('/export', runsExportApi(db)), 'get /openapi.json'].sort();
     expect(documented).toEqual(served);
 
     // Each documented operation reaches a route (anything but the API's "no such route").

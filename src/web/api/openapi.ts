@@ -4,6 +4,10 @@ import { adHocAnalysisSchema, analysisQueryFields } from '../../validation/analy
 import { modelInputSchema, modelPatchSchema } from '../../validation/model-input.js';
 import { runBatchSchema, runInputSchema, runPatchSchema } from '../../validation/run-input.js';
 import { runQueryFields } from '../../validation/run-query.js';
+import { runExportQueryFields } from '../../validation/run-export-query.js';
+import { RUN_CSV_HEADER } from '../../services/run-csv-columns.js';
+import { PLAN_CSV_COLUMNS } from '../../services/experiments.js';
+import { experimentInputSchema, judgementInputSchema } from '../../validation/experiment-input.js';
 
 // The OpenAPI document is built from the same zod schemas the routes validate with, so the two
 // cannot drift apart.
@@ -126,11 +130,178 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           },
         ]),
       ),
+      '/import': {
+        post: {
+          summary:
+            'Import runs from a CSV, JSON or NDJSON file sent as the raw body (format by Content-Type), streamed and all or nothing: ' +
+            'one bad row rejects the file with every bad row listed (first 100); the same file twice is refused unless force=1',
+          parameters: [
+            { name: 'filename', in: 'query', required: false, schema: { type: 'string', maxLength: 255 }, description: 'the file name, kept with the import' },
+            { name: 'force', in: 'query', required: false, schema: { type: 'string', enum: ['1', '0', 'true', 'false'] }, description: 'import even when the same file (sha256) was imported before' },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              'text/csv': { schema: { type: 'string', description: `columns ${RUN_CSV_HEADER.join(',')} (header matched case-insensitively; model and steps required)` } },
+              'application/json': { schema: { oneOf: [{ $ref: '#/components/schemas/RunBatch' }, { type: 'object', properties: { runs: { $ref: '#/components/schemas/RunBatch' } } }] } },
+              'application/x-ndjson': { schema: { type: 'string', description: 'one RunInput object per line' } },
+            },
+          },
+          responses: {
+            '201': json('#/components/schemas/ImportResult', 'Every row was imported'),
+            '409': { description: 'The same file was imported before (code already_imported); nothing was imported', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+            '415': { description: 'Another Content-Type', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+            '422': {
+              description: 'Rejected (code import_rejected), nothing was imported: details name each bad row as `line N: column` with `line` and `column` keys',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+            },
+          },
+        },
+      },
+      ...Object.fromEntries(
+        (['csv', 'json', 'ndjson'] as const).map((ext) => [
+          `/export/runs.${ext}`,
+          {
+            get: {
+              summary: `The runs matching the filters (those of GET /runs; no paging) as ${ext.toUpperCase()}, streamed as an attachment; imports back as it is`,
+              parameters: queryParameters(runExportQueryFields),
+              responses: {
+                '200': { description: `The runs (${ext})`, content: { [{ csv: 'text/csv', json: 'application/json', ndjson: 'application/x-ndjson' }[ext]]: { schema: { type: 'string' } } } },
+                '404': notFound,
+                '422': errorResponse,
+              },
+            },
+          },
+        ]),
+      ),
+      '/experiments': {
+        get: { summary: 'Planned sweeps, newest first, each with its progress (planned / filled renders)', responses: { '200': json('#/components/schemas/ExperimentList', 'Experiments') } },
+        post: {
+          summary:
+            'Plan a sweep: every step count × seed × prompt becomes a planned run (no time or score yet, source "plan"), all in one transaction. ' +
+            'steps is a step list as X/Y plots write it ("10,20,30", "10-50 (+5)", "10-50 [9]") or an array; seeds a number to draw or the seeds themselves',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ExperimentInput' } } } },
+          responses: { '201': json('#/components/schemas/ExperimentDetail', 'The experiment with its planned runs (cells)'), '400': errorResponse, '422': errorResponse },
+        },
+      },
+      '/experiments/{id}': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+        get: { summary: 'One experiment: its plan, progress and every cell', responses: { '200': json('#/components/schemas/ExperimentDetail', 'The experiment'), '404': notFound } },
+      },
+      '/experiments/{id}/report': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+        get: {
+          summary: 'The experiment report: the sweet spot on each metric with values (score, preference, convergence, sharpness) side by side with their agreement, plateau evidence from "can\'t tell" answers, rater agreement',
+          responses: { '200': { description: '`{ experiment, metrics: [{ metric, label, runs, status, message, sweetSpot }], agreements: [{ metrics, sentence, intervalsOverlap }], ratings: { judgements, ties, raters, agreement, plateau } }`' }, '404': notFound },
+        },
+      },
+      ...Object.fromEntries(
+        (['json', 'csv'] as const).map((ext) => [
+          `/experiments/{id}/plan.${ext}`,
+          {
+            parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+            get: {
+              summary:
+                ext === 'json'
+                  ? 'The plan for a render script: `{ experiment, patchUrl, runs: [{ runId, model, steps, seed, prompt, negativePrompt, sampler, guidance, width, height, hardware, useCase, phase, durationMs, score, done }] }`; PATCH /runs/{runId} with the result'
+                  : `The plan as CSV, one row per planned render: ${PLAN_CSV_COLUMNS.join(',')}`,
+              responses: { '200': { description: `The plan (${ext}), as an attachment`, content: { [ext === 'json' ? 'application/json' : 'text/csv']: { schema: { type: 'string' } } } }, '404': notFound },
+            },
+          },
+        ]),
+      ),
+      '/judgements': {
+        get: {
+          summary: 'Blind pairwise judgements, oldest first (optionally of one experiment or model)',
+          parameters: [
+            { name: 'experiment', in: 'query', required: false, schema: { type: 'integer', minimum: 1 } },
+            { name: 'model', in: 'query', required: false, schema: { type: 'string' } },
+          ],
+          responses: { '200': { description: '`{ judgements: [{ id, runA, runB, outcome, rater, createdAt }] }`' }, '404': notFound, '422': errorResponse },
+        },
+        post: {
+          summary:
+            'Store a blind judgement between two renders of the same model, prompt and seed at different step counts ("tie" = can\'t tell); ' +
+            'refits the Bradley–Terry preference of their block and stores each judged run\'s log-strength as its `preference` metric',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/JudgementInput' } } } },
+          responses: { '201': { description: '`{ judgement, preference: [{ runId, value }] }`' }, '400': errorResponse, '422': errorResponse },
+        },
+      },
       '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } } },
     },
     components: {
       schemas: {
         RunInput: schemaOf(runInputSchema),
+        ExperimentInput: schemaOf(experimentInputSchema),
+        JudgementInput: schemaOf(judgementInputSchema),
+        Experiment: {
+          type: 'object',
+          properties: {
+            id: { type: 'integer' },
+            name: { type: 'string' },
+            model: { type: 'string', description: 'model slug' },
+            modelName: { type: 'string' },
+            notes: { type: 'string' },
+            plan: {
+              type: 'object',
+              properties: {
+                stepList: { type: 'string' },
+                steps: { type: 'array', items: { type: 'integer' } },
+                seeds: { type: 'array', items: { type: 'string' } },
+                prompts: { type: 'array', items: { type: 'string' } },
+              },
+            },
+            progress: {
+              type: 'object',
+              properties: Object.fromEntries(['planned', 'filled', 'timed', 'scored', 'imaged'].map((k) => [k, { type: 'integer' }]).concat([['share', { type: 'number' }]])),
+            },
+            createdAt: { type: 'string', format: 'date-time' },
+          },
+        },
+        ExperimentDetail: {
+          allOf: [
+            { $ref: '#/components/schemas/Experiment' },
+            {
+              type: 'object',
+              properties: {
+                cells: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: {
+                      runId: { type: 'integer' },
+                      steps: { type: 'integer' },
+                      seed: { type: 'string' },
+                      prompt: { type: 'string' },
+                      promptIndex: { type: 'integer' },
+                      seedIndex: { type: 'integer' },
+                      durationMs: { type: ['number', 'null'] },
+                      score: { type: ['number', 'null'] },
+                      image: { type: ['object', 'null'], properties: { id: { type: 'integer' }, sha256: { type: 'string' } } },
+                    },
+                  },
+                },
+              },
+            },
+          ],
+        },
+        ExperimentList: { type: 'object', properties: { experiments: { type: 'array', items: { $ref: '#/components/schemas/Experiment' } } } },
+        ImportResult: {
+          type: 'object',
+          properties: {
+            import: {
+              type: 'object',
+              properties: {
+                id: { type: 'integer' },
+                filename: { type: ['string', 'null'] },
+                format: { type: 'string', enum: ['csv', 'json', 'ndjson'] },
+                rows: { type: 'integer' },
+                sha256: { type: 'string' },
+              },
+            },
+            created: { type: 'integer' },
+          },
+        },
         AnalyzeRequest: schemaOf(adHocAnalysisSchema),
         Analysis: {
           type: 'object',

@@ -1,0 +1,84 @@
+import type { Command } from 'commander';
+import { createExperiment } from '../../services/experiments.js';
+import { experimentInputSchema } from '../../validation/experiment-input.js';
+import { issuesToDetails } from '../../validation/fields.js';
+import { withDatabase } from '../context.js';
+import { CliError, type CliIo } from '../io.js';
+
+interface PlanOptions {
+  model: string;
+  steps: string;
+  seeds: string;
+  prompt: string[];
+  name?: string;
+  negativePrompt?: string;
+  sampler?: string;
+  guidance?: string;
+  width?: string;
+  height?: string;
+  hardware?: string;
+  useCase?: string;
+  phase?: string;
+  notes?: string;
+  json?: boolean;
+}
+
+const OPTION_NAME: Record<string, string> = { prompts: '--prompt', negativePrompt: '--negative-prompt', useCase: '--use-case' };
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** The same input object the API takes. */
+function inputFromOptions(o: PlanOptions): Record<string, unknown> {
+  const input: Record<string, unknown> = { model: o.model, steps: o.steps, seeds: o.seeds, prompts: o.prompt };
+  const copy = ['name', 'negativePrompt', 'sampler', 'guidance', 'width', 'height', 'hardware', 'useCase', 'phase', 'notes'] as const;
+  for (const key of copy) if (o[key] !== undefined) input[key] = o[key];
+  return input;
+}
+
+export function registerPlan(program: Command, io: CliIo): void {
+  program
+    .command('plan')
+    .description('plan a sweep: every step count × seed × prompt becomes a planned run to fill in')
+    .requiredOption('--model <slug>', 'model slug, e.g. flux-dev')
+    .requiredOption('--steps <list>', 'step list as in X/Y plots: "10,20,30", "10-50 (+5)" or "10-50 [9]"')
+    .option('--seeds <n|list>', 'a number of seeds to draw, or the seeds: "42,1234"', '3')
+    .option('--prompt <text>', 'a prompt (repeat for several)', collect, [] as string[])
+    .option('--name <text>', 'a name for the experiment')
+    .option('--negative-prompt <text>', 'negative prompt')
+    .option('--sampler <name>', 'sampler, e.g. euler')
+    .option('--guidance <n>', 'guidance / CFG')
+    .option('--width <px>', 'width in pixels')
+    .option('--height <px>', 'height in pixels')
+    .option('--hardware <name>', 'hardware, e.g. "RTX 4090" or api')
+    .option('--use-case <name>', 'concept-art, portrait, landscape or other')
+    .option('--phase <name>', 'draft, refine or final')
+    .option('--notes <text>', 'notes')
+    .option('--json', 'print the experiment with its planned runs as JSON')
+    .action(async (options: PlanOptions) => {
+      const parsed = experimentInputSchema.safeParse(inputFromOptions(options));
+      if (!parsed.success) {
+        const lines = issuesToDetails(parsed.error).map((d) => `  ${OPTION_NAME[d.field] ?? `--${d.field}`}: ${d.message}`);
+        throw new CliError(`The sweep was not planned:\n${lines.join('\n')}`);
+      }
+      await withDatabase(io, async (db) => {
+        const experiment = await createExperiment(db, parsed.data);
+        if (options.json) {
+          io.out(`${JSON.stringify(experiment, null, 2)}\n`);
+          return;
+        }
+        const { plan, progress } = experiment;
+        const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+        io.out(
+          `Planned experiment #${experiment.id} "${experiment.name}": ${plural(plan.steps.length, 'step count')} (${plan.stepList}) × ` +
+            `${plural(plan.seeds.length, 'seed')} × ${plural(plan.prompts.length, 'prompt')} = ${plural(progress.planned, 'render')}\n`,
+        );
+        io.out(`Seeds: ${plan.seeds.join(', ')}\n`);
+        io.out(
+          `Render loop input: /api/v1/experiments/${experiment.id}/plan.json (or plan.csv); ` +
+            `fill in the grid at /experiments/${experiment.id}\n`,
+        );
+      });
+    });
+}

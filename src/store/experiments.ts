@@ -1,0 +1,194 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/connect.js';
+import type { ExperimentRow, NewRunRow } from '../db/schema.js';
+import { bumpDataVersion } from './data-version.js';
+import { insertRuns } from './runs.js';
+
+export type ExperimentWithModel = ExperimentRow & { model_slug: string; model_name: string };
+
+/** Planned and filled cells of an experiment (a cell is filled once it has a time, a score or an image). */
+export interface ExperimentProgressRow {
+  experiment_id: number;
+  planned: number;
+  filled: number;
+  timed: number;
+  scored: number;
+  imaged: number;
+}
+
+/** One planned run of an experiment with the image it was matched to, if any. */
+export interface ExperimentRunRow {
+  id: number;
+  steps: number;
+  seed: string | null;
+  prompt: string | null;
+  negative_prompt: string | null;
+  sampler: string | null;
+  guidance: number | null;
+  width: number | null;
+  height: number | null;
+  hardware: string | null;
+  use_case: string | null;
+  phase: string | null;
+  duration_ms: number | null;
+  score: number | null;
+  image_id: number | null;
+  image_sha256: string | null;
+}
+
+/**
+ * Inserts an experiment and its planned runs (one per cell, each pointing back at it); the caller
+ * wraps it in a transaction. Returns the experiment id and the run ids in plan order.
+ */
+export async function insertExperimentWithRuns(
+  db: Db,
+  experiment: { name: string; model_id: number; plan: string; notes: string; created_at: string },
+  runs: readonly Omit<NewRunRow, 'experiment_id'>[],
+): Promise<{ id: number; runIds: number[] }> {
+  const inserted = await db.insertInto('experiments').values(experiment).returning('id').executeTakeFirstOrThrow();
+  const id = Number(inserted.id);
+  const runIds = await insertRuns(
+    db,
+    runs.map((row) => ({ row: { ...row, experiment_id: id }, tags: [] })),
+  );
+  return { id, runIds };
+}
+
+function withModel(db: Db) {
+  return db
+    .selectFrom('experiments')
+    .innerJoin('models', 'models.id', 'experiments.model_id')
+    .selectAll('experiments')
+    .select(['models.slug as model_slug', 'models.name as model_name']);
+}
+
+export function findExperimentById(db: Db, id: number): Promise<ExperimentWithModel | undefined> {
+  return withModel(db).where('experiments.id', '=', id).executeTakeFirst();
+}
+
+/** The newest experiments first. */
+export function listExperimentRows(db: Db, limit: number): Promise<ExperimentWithModel[]> {
+  return withModel(db).orderBy('experiments.created_at', 'desc').orderBy('experiments.id', 'desc').limit(limit).execute();
+}
+
+export async function experimentProgress(db: Db, ids: readonly number[]): Promise<ExperimentProgressRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('runs')
+    .where('runs.experiment_id', 'in', [...ids])
+    .select((eb) => [
+      'runs.experiment_id as experiment_id',
+      eb.fn.countAll().as('planned'),
+      sql<number>`sum(case when runs.score is not null or runs.duration_ms is not null or runs.image_id is not null then 1 else 0 end)`.as('filled'),
+      eb.fn.count('runs.duration_ms').as('timed'),
+      eb.fn.count('runs.score').as('scored'),
+      eb.fn.count('runs.image_id').as('imaged'),
+    ])
+    .groupBy('runs.experiment_id')
+    .execute();
+  return rows.map((r) => ({
+    experiment_id: Number(r.experiment_id),
+    planned: Number(r.planned),
+    filled: Number(r.filled ?? 0),
+    timed: Number(r.timed),
+    scored: Number(r.scored),
+    imaged: Number(r.imaged),
+  }));
+}
+
+/** Every run of an experiment, in plan order (ids were assigned in plan order). */
+export function experimentRuns(db: Db, experimentId: number): Promise<ExperimentRunRow[]> {
+  return db
+    .selectFrom('runs')
+    .leftJoin('images', 'images.id', 'runs.image_id')
+    .where('runs.experiment_id', '=', experimentId)
+    .select([
+      'runs.id',
+      'runs.steps',
+      'runs.seed',
+      'runs.prompt',
+      'runs.negative_prompt',
+      'runs.sampler',
+      'runs.guidance',
+      'runs.width',
+      'runs.height',
+      'runs.hardware',
+      'runs.use_case',
+      'runs.phase',
+      'runs.duration_ms',
+      'runs.score',
+      'runs.image_id',
+      'images.sha256 as image_sha256',
+    ])
+    .orderBy('runs.id')
+    .execute();
+}
+
+/** How many of an experiment's runs carry each named metric. */
+export async function experimentMetricCounts(db: Db, experimentId: number): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('run_metrics')
+    .innerJoin('runs', 'runs.id', 'run_metrics.run_id')
+    .where('runs.experiment_id', '=', experimentId)
+    .select((eb) => ['run_metrics.name as name', eb.fn.countAll().as('n')])
+    .groupBy('run_metrics.name')
+    .execute();
+  return new Map(rows.map((r) => [r.name, Number(r.n)]));
+}
+
+/**
+ * Sets the time and score of some runs of one model (the grid's changed cells) and raises the
+ * model's data version; the caller wraps it in a transaction.
+ */
+export async function updateRunCells(
+  db: Db,
+  modelId: number,
+  cells: readonly { runId: number; durationMs: number | null; score: number | null }[],
+  now: string,
+): Promise<void> {
+  if (cells.length === 0) return;
+  for (const cell of cells) {
+    await db
+      .updateTable('runs')
+      .set({ duration_ms: cell.durationMs, score: cell.score, updated_at: now })
+      .where('id', '=', cell.runId)
+      .execute();
+  }
+  await bumpDataVersion(db, [modelId]);
+}
+
+/**
+ * Attaches an image to the oldest planned run that matches it (same model, steps, seed and prompt,
+ * in an experiment, without an image yet) and raises the model's data version; the caller wraps it
+ * in a transaction. Returns the run and its experiment, or undefined when no planned run matches.
+ */
+export async function attachImageToPlannedRun(
+  db: Db,
+  match: { modelId: number; steps: number; seed: string; prompt: string },
+  imageId: number,
+  now: string,
+): Promise<{ id: number; experiment_id: number } | undefined> {
+  const candidate = await db
+    .selectFrom('runs')
+    .select(['id', 'experiment_id'])
+    .where('model_id', '=', match.modelId)
+    .where('steps', '=', match.steps)
+    .where('seed', '=', match.seed)
+    .where('prompt', '=', match.prompt)
+    .where('experiment_id', 'is not', null)
+    .where('image_id', 'is', null)
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  if (!candidate || candidate.experiment_id === null) return undefined;
+  const updated = await db
+    .updateTable('runs')
+    .set({ image_id: imageId, updated_at: now })
+    .where('id', '=', candidate.id)
+    .where('image_id', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  if (!updated) return undefined;
+  await bumpDataVersion(db, [match.modelId]);
+  return { id: candidate.id, experiment_id: candidate.experiment_id };
+}

@@ -1,0 +1,53 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../../db/connect.js';
+import { experimentReport } from '../../services/experiment-report.js';
+import { createExperiment, exportPlan, getExperiment, listExperiments, planFilename, planToCsv } from '../../services/experiments.js';
+import { experimentInputSchema } from '../../validation/experiment-input.js';
+import { wholeNumber } from '../../validation/fields.js';
+import { HttpError } from '../http-error.js';
+import { parseWith } from '../validate.js';
+
+const idParam = z.object({ id: wholeNumber('id', 1, Number.MAX_SAFE_INTEGER) });
+
+/** Planned sweeps: create one (its planned runs with it), list them with progress, export a plan. */
+export function experimentsApi(db: Db): Router {
+  const router = Router();
+
+  router.get('/', async (_req, res) => {
+    res.json({ experiments: await listExperiments(db) });
+  });
+
+  router.post('/', async (req, res) => {
+    const body: unknown = req.body;
+    if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new HttpError(400, 'invalid_body', 'Send a JSON experiment object with Content-Type: application/json');
+    }
+    const experiment = await createExperiment(db, parseWith(experimentInputSchema, body, 'experiment'));
+    res.status(201).location(`/api/v1/experiments/${experiment.id}`).json(experiment);
+  });
+
+  router.get('/:id', async (req, res) => {
+    const { id } = parseWith(idParam, req.params, 'experiment id');
+    res.json(await getExperiment(db, id));
+  });
+
+  router.get('/:id/report', async (req, res) => {
+    const { id } = parseWith(idParam, req.params, 'experiment id');
+    res.json(await experimentReport(db, id));
+  });
+
+  router.get('/:id/plan.json', async (req, res) => {
+    const { id } = parseWith(idParam, req.params, 'experiment id');
+    const plan = await exportPlan(db, id);
+    res.attachment(planFilename(id, 'json')).type('application/json').send(`${JSON.stringify(plan, null, 2)}\n`);
+  });
+
+  router.get('/:id/plan.csv', async (req, res) => {
+    const { id } = parseWith(idParam, req.params, 'experiment id');
+    const plan = await exportPlan(db, id);
+    res.attachment(planFilename(id, 'csv')).type('text/csv; charset=utf-8').send(planToCsv(plan));
+  });
+
+  return router;
+}
