@@ -4,6 +4,7 @@ import { InputError, NotFoundError, ConflictError } from '../services/errors.js'
 import { registerAnalyze } from './commands/analyze.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExportRuns } from './commands/export-runs.js';
+import { registerExportSettings } from './commands/export-settings.js';
 import { registerImport } from './commands/import.js';
 import { registerLog } from './commands/log.js';
 import { registerPlan } from './commands/plan.js';
@@ -24,6 +25,7 @@ export function buildProgram(io: CliIo): Command {
   registerAnalyze(program, io);
   registerImport(program, io);
   registerExportRuns(program, io);
+  registerExportSettings(program, io);
   registerPlan(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;

@@ -196,3 +196,25 @@ describe('sweetspot analyze and report', () => {
     expect(json[0].sweetSpot.steps).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('sweetspot export settings', () => {
+  it('prints the settings sheet in each format, with the same numbers', async () => {
+    await cli('demo');
+    const md = await cli('export', 'settings');
+    expect(md.code).toBe(0);
+    expect(md.out).toMatch(/^# Step settings/);
+    expect(md.out).toContain('## FLUX.1 Dev (`flux-dev`)');
+    const json = JSON.parse((await cli('export', 'settings', '--format', 'json')).out);
+    const dev = json.models.find((m: { slug: string }) => m.slug === 'flux-dev');
+    expect(md.out).toContain(`**Sweet spot: ${dev.sweetSpot.steps} steps**`);
+    const csv = (await cli('export', 'settings', '--format', 'csv')).out;
+    expect(csv.split('\n')[0]).toMatch(/^model,model_name,scope,/);
+    expect(csv).toContain(`flux-dev,FLUX.1 Dev,all,score,plateau-gap,0.25,ok`);
+    const file = path.join(dir, 'settings.md');
+    expect((await cli('export', 'settings', '-o', file)).code).toBe(0);
+    const written = fs.readFileSync(file, 'utf8');
+    expect(written).toMatch(/^# Step settings/);
+    expect(written).toContain(`**Sweet spot: ${dev.sweetSpot.steps} steps**`);
+    expect((await cli('export', 'settings', '--format', 'pdf')).err).toMatch(/--format must be one of: md, json, csv/);
+  });
+});
