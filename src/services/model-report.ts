@@ -1,4 +1,5 @@
 import type { Db } from '../db/connect.js';
+import type { ModelRow } from '../db/schema.js';
 import {
   durationSumsByHardware,
   filterChoices,
@@ -11,6 +12,7 @@ import { findModelBySlug } from '../store/models.js';
 import type { AnalysisQuery } from '../validation/analysis-query.js';
 import { analysisFilterFromQuery, analyzeModel, sweetSpotHistory, type ModelAnalysis, type SnapshotPoint } from './analysis.js';
 import { NotFoundError } from './errors.js';
+import { LruCache } from './lru-cache.js';
 
 /** Raw points drawn behind the level means: enough to show the spread, few enough to stay fast at 10⁶ runs. */
 export const POINT_SAMPLE_CAP = 2_000;
@@ -44,6 +46,20 @@ export interface ModelReport {
 export async function loadModelReport(db: Db, slug: string, query: AnalysisQuery): Promise<ModelReport> {
   const row = await findModelBySlug(db, slug);
   if (!row) throw new NotFoundError(`model '${slug}' not found`);
+  // Like the analysis, the report's samples and choices only change when the model's runs do.
+  const key = `${row.id}:${row.data_version}:${row.updated_at}:${JSON.stringify(query)}`;
+  const cache = reportCaches.get(db) ?? new LruCache<string, ModelReport>(200);
+  reportCaches.set(db, cache);
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const report = await buildModelReport(db, row, slug, query);
+  cache.set(key, report);
+  return report;
+}
+
+const reportCaches = new WeakMap<Db, LruCache<string, ModelReport>>();
+
+async function buildModelReport(db: Db, row: ModelRow, slug: string, query: AnalysisQuery): Promise<ModelReport> {
   const analysis = await analyzeModel(db, slug, query);
   const filter = analysisFilterFromQuery(query);
   const [points, choices, metrics, history] = await Promise.all([
