@@ -8,7 +8,7 @@ const postgres = process.env.TEST_DATABASE_URL
         extends: true as const,
         test: {
           name: 'postgres',
-          include: ['test/web/**/*.test.ts', 'test/services/**/*.test.ts', 'test/store/**/*.test.ts', 'test/db/**/*.test.ts'],
+          include: ['test/web/**/*.test.ts', 'test/services/**/*.test.ts', 'test/store/**/*.test.ts', 'test/db/**/*.test.ts', 'test/postgres/**/*.test.ts'],
           env: { SWEETSPOT_TEST_BACKEND: 'postgres' },
           globalSetup: ['test/helpers/postgres-global-setup.ts'],
         },
@@ -24,7 +24,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/stress/**', 'node_modules/**'] },
+        test: { name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/stress/**', 'test/postgres/**', 'node_modules/**'] },
       },
       ...postgres,
     ],

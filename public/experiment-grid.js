@@ -28,8 +28,9 @@
     const atEnd = input.selectionStart === input.value.length && input.selectionEnd === input.value.length;
     let moved = false;
     if (event.key === 'Enter') {
+      // The next cell (Shift: the previous one); on the last cell Enter submits the whole grid.
       const i = inputs.indexOf(input);
-      moved = focus(inputs[event.shiftKey ? i - 1 : i + 1]) || true;
+      moved = focus(inputs[event.shiftKey ? i - 1 : i + 1]);
     } else if (event.key === 'ArrowDown') moved = focus(at(row + 1, col)) || true;
     else if (event.key === 'ArrowUp') moved = focus(at(row - 1, col)) || true;
     else if (event.key === 'ArrowRight' && (atEnd || input.selectionStart !== input.selectionEnd)) moved = focus(at(row, col + 1));

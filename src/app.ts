@@ -16,6 +16,11 @@ import { judgementsApi } from './web/api/judgements-routes.js';
 import { imagesApi } from './web/api/images-routes.js';
 import { settingsExportApi } from './web/api/settings-export-routes.js';
 import { errorHandler } from './web/error-handler.js';
+import { hostCheck } from './web/security/host-check.js';
+import { originCheck } from './web/security/origin-check.js';
+import { sessionSigner } from './web/security/session-cookie.js';
+import { signInRoutes } from './web/security/sign-in-routes.js';
+import { tokenAuth } from './web/security/token-auth.js';
 import { HttpError } from './web/http-error.js';
 import { comparePages } from './web/pages/compare-pages.js';
 import { dashboardPages } from './web/pages/dashboard-pages.js';
@@ -44,6 +49,8 @@ export function createApp({ db, config, logError }: AppDeps): Express {
   app.set('view engine', 'ejs');
   app.set('views', path.join(ROOT, 'views'));
   app.locals.h = viewHelpers;
+  // First: a request naming a host this server is not (DNS rebinding) gets nothing else.
+  app.use(hostCheck({ listenHost: config.host, allowedHosts: config.allowedHosts }));
 
   app.use(
     helmet({
@@ -56,11 +63,21 @@ export function createApp({ db, config, logError }: AppDeps): Express {
           upgradeInsecureRequests: null,
         },
       },
+      // Not helmet's `no-referrer`: under it browsers send `Origin: null` with same-origin form posts,
+      // which the origin check must refuse. `same-origin` still sends nothing to other sites.
+      referrerPolicy: { policy: 'same-origin' },
     }),
   );
   app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: '1h' }));
   app.use('/vendor/chart.js', express.static(path.join(ROOT, 'node_modules/chart.js/dist'), { maxAge: '1d' }));
   app.use(cookieParser());
+  // Every write: refused when it comes from another site (CSRF), then, with a token set, when unsigned.
+  app.use(originCheck());
+  if (config.token !== null) {
+    const session = sessionSigner({ token: config.token });
+    app.use(tokenAuth({ token: config.token, session }));
+    app.use(signInRoutes({ token: config.token, session }));
+  }
 
   const api = express.Router();
   // Before the JSON parser: the import streams its raw body (CSV, JSON or NDJSON) itself.

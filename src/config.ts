@@ -11,6 +11,11 @@ export interface Config {
   readonly dataDir: string;
   /** When set, every write needs it. */
   readonly token: string | null;
+  /**
+   * Host names the app answers to besides the loopback names and HOST (`SWEETSPOT_ALLOWED_HOSTS`, e.g.
+   * the name a reverse proxy serves it under); a request naming any other host is refused.
+   */
+  readonly allowedHosts: readonly string[];
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -29,7 +34,23 @@ const envSchema = z.object({
     .string()
     .optional()
     .refine((t) => t === undefined || t === '' || t.length >= 12, 'SWEETSPOT_TOKEN must be at least 12 characters'),
+  SWEETSPOT_ALLOWED_HOSTS: z.string().optional(),
 });
+
+/** A host name, an IPv4 address or a bracketed IPv6 address, without scheme, port or path. */
+const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])$/;
+
+/** `SWEETSPOT_ALLOWED_HOSTS` as lower-case names; a bad entry is named in the error. */
+function parseAllowedHosts(value: string | undefined): string[] | { problem: string } {
+  const names = (value ?? '').split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
+  for (const name of names) {
+    const bracketed = name.includes(':') && !name.startsWith('[') ? `[${name}]` : name;
+    if (!HOST_NAME.test(bracketed)) {
+      return { problem: `SWEETSPOT_ALLOWED_HOSTS: '${name}' is not a host name (write names like tracker.example.com, without scheme or port, separated by commas)` };
+    }
+  }
+  return names.map((n) => (n.includes(':') && !n.startsWith('[') ? `[${n}]` : n));
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -50,6 +71,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  const allowedHosts = parseAllowedHosts(e.SWEETSPOT_ALLOWED_HOSTS);
+  if (!Array.isArray(allowedHosts)) throw new ConfigError(`Invalid configuration: ${allowedHosts.problem}`);
   const dataDir = path.resolve(e.SWEETSPOT_DATA_DIR);
   const database = e.SWEETSPOT_DB ?? path.resolve('data', 'sweetspot.db');
   const token = e.SWEETSPOT_TOKEN ? e.SWEETSPOT_TOKEN : null;
@@ -59,5 +82,5 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         'Set SWEETSPOT_TOKEN or use HOST=127.0.0.1.',
     );
   }
-  return Object.freeze({ port: e.PORT, host: e.HOST, database, dataDir, token });
+  return Object.freeze({ port: e.PORT, host: e.HOST, database, dataDir, token, allowedHosts: Object.freeze(allowedHosts) });
 }

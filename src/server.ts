@@ -4,6 +4,7 @@ import { connectDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { startAnalysisWarmer } from './services/analysis-warmer.js';
 import { cleanUpInterruptedImports } from './services/import-runs.js';
+import { cleanUpTempFiles } from './services/temp-files.js';
 
 /** Starts the server: config → db → migrate → createApp(deps).listen. Resolves once it listens. */
 export async function startServer(config: Config): Promise<{ url: string; close: () => Promise<void> }> {
@@ -11,6 +12,8 @@ export async function startServer(config: Config): Promise<{ url: string; close:
   await migrateToLatest(db);
   const cleaned = await cleanUpInterruptedImports(db);
   if (cleaned > 0) console.error(`Cleaned up ${cleaned} interrupted import${cleaned === 1 ? '' : 's'} (nothing of them was kept).`);
+  const temps = await cleanUpTempFiles(config.dataDir);
+  if (temps > 0) console.error(`Removed ${temps} temporary file${temps === 1 ? '' : 's'} left by interrupted uploads.`);
   const app = createApp({ db, config });
   const warmer = startAnalysisWarmer(db);
   return new Promise((resolve, reject) => {

@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       database: path.resolve('data/sweetspot.db'),
       dataDir: path.resolve('data'),
       token: null,
+      allowedHosts: [],
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

@@ -1,12 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
+import { DISK_FULL_MESSAGE, isDiskFullError } from '../services/disk-full.js';
 import { InputError, NotFoundError, ConflictError } from '../services/errors.js';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerBackup } from './commands/backup.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExportRuns } from './commands/export-runs.js';
 import { registerExportSettings } from './commands/export-settings.js';
 import { registerImport } from './commands/import.js';
 import { registerLog } from './commands/log.js';
+import { registerMigrateData } from './commands/migrate-data.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRuns } from './commands/runs.js';
 import { registerServer } from './commands/server.js';
@@ -19,6 +22,7 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run with --help for usage)');
   registerServer(program, io);
+  registerMigrateData(program, io);
   registerLog(program, io);
   registerRuns(program, io);
   registerDemo(program, io);
@@ -27,6 +31,7 @@ export function buildProgram(io: CliIo): Command {
   registerExportRuns(program, io);
   registerExportSettings(program, io);
   registerPlan(program, io);
+  registerBackup(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;
 }
@@ -40,6 +45,10 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     if (err instanceof CliError || err instanceof ConfigError || err instanceof InputError || err instanceof NotFoundError || err instanceof ConflictError) {
       io.err(`error: ${err.message}\n`);
+      return 2;
+    }
+    if (isDiskFullError(err)) {
+      io.err(`error: ${DISK_FULL_MESSAGE}\n`);
       return 2;
     }
     io.err(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -9,6 +9,7 @@ import { DEFAULT_METADATA_LIMITS, readGenerationMetadata, type GenerationMetadat
 import { findImageBySha, findRunOfImage, imageExists, insertImage, listImagesWithoutRun, countImagesWithoutRun, listRecentImages, type RecentImage } from '../store/images.js';
 import { listModels } from '../store/models.js';
 import { insertRuns } from '../store/runs.js';
+import { fillPlannedRunFromImage } from './experiments.js';
 import { setRunMetric } from '../store/run-metrics.js';
 import { runInputSchema, type RunInput } from '../validation/run-input.js';
 import { issuesToDetails } from '../validation/fields.js';
@@ -177,6 +178,20 @@ async function duplicateResult(db: Db, file: string, image: ImageRow): Promise<I
   };
 }
 
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || (typeof e?.message === 'string' && /UNIQUE constraint failed/.test(e.message));
+}
+
+async function retryOnUniqueViolation<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    return work();
+  }
+}
+
 /** Decodes the image once: a WebP thumbnail and the grey copy for the metrics. */
 async function decode(bytes: Uint8Array, limits: ImageLimits): Promise<{ thumb: Buffer; grey: Uint8Array }> {
   const thumb = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' })
@@ -239,7 +254,9 @@ export async function storeImage(
   try {
     if (await writeFileAtomically(target, bytes)) written.push(target);
     if (await writeFileAtomically(thumbTarget, decoded.thumb)) written.push(thumbTarget);
-    outcome = await db.transaction().execute(async (trx) => {
+    // A concurrent upload can insert the same image, model or alias between our reads and writes: one
+    // more attempt then sees its rows (a duplicate, an existing model) instead of failing.
+    outcome = await retryOnUniqueViolation(() => db.transaction().execute(async (trx) => {
       const raced = await findImageBySha(trx, sha256);
       if (raced) return { image: raced, runId: null, model: null, modelCreated: false, duplicate: true, group: null };
       const image = await insertImage(trx, {
@@ -254,7 +271,14 @@ export async function storeImage(
       });
       if ('reason' in fields) return { image, runId: null, model: null, modelCreated: false, duplicate: false, group: null };
       const resolved = await resolveModelForName(trx, fields.model, now);
-      const [runId] = await insertRuns(trx, [{ row: runRow(fields.input, resolved.model.id, image.id, options.source ?? 'png', now), tags: [] }]);
+      // A render of a planned sweep fills its planned run (same model, steps, seed and prompt) rather than adding one.
+      const planned =
+        fields.input.seed != null && fields.input.prompt != null
+          ? await fillPlannedRunFromImage(trx, { model: resolved.model.id, steps: fields.input.steps, seed: fields.input.seed, prompt: fields.input.prompt }, image.id)
+          : null;
+      const [runId] = planned
+        ? [planned.runId]
+        : await insertRuns(trx, [{ row: runRow(fields.input, resolved.model.id, image.id, options.source ?? 'png', now), tags: [] }]);
       await setRunMetric(trx, SHARPNESS_METRIC, [{ runId: runId!, value: sharpnessOf(decoded.grey) }]);
       const seed = fields.input.seed ?? null;
       return {
@@ -265,7 +289,7 @@ export async function storeImage(
         duplicate: false,
         group: seed === null ? null : { modelId: resolved.model.id, prompt: fields.input.prompt ?? null, seed },
       };
-    });
+    }));
   } catch (err) {
     if (!(await imageExists(db, sha256).catch(() => false))) await Promise.all(written.map(removeQuietly));
     throw err;

@@ -18,6 +18,9 @@ import {
 import type { RunInput, RunPatch } from '../validation/run-input.js';
 import { InputError, NotFoundError } from './errors.js';
 import { runRowToRun, type Run } from './run-view.js';
+import { RunWriteQueue } from './run-write-queue.js';
+import { LruCache } from './lru-cache.js';
+import { runsVersion } from '../store/data-version.js';
 
 /** Looks up every model slug the runs name; unknown slugs are input errors naming each run. */
 async function modelIdsFor(db: Db, inputs: readonly { model?: string }[], fieldPrefix: (i: number) => string) {
@@ -77,9 +80,16 @@ export async function createRuns(db: Db, inputs: readonly RunInput[], source: So
   );
 }
 
+const writeQueues = new WeakMap<Db, RunWriteQueue>();
+
+/** Stores one run; runs logged at the same moment share one transaction (see RunWriteQueue). */
 export async function createRun(db: Db, input: RunInput, source: Source): Promise<Run> {
-  const [id] = await createRuns(db, [input], source);
-  return getRun(db, id!);
+  let queue = writeQueues.get(db);
+  if (!queue) {
+    queue = new RunWriteQueue(db, createRuns);
+    writeQueues.set(db, queue);
+  }
+  return getRun(db, await queue.add(input, source));
 }
 
 export async function getRun(db: Db, id: number): Promise<Run> {
@@ -127,6 +137,20 @@ const SORT_VALUE: Record<RunSortKey, (r: Run) => string | number | null> = {
   duration: (r) => r.durationMs,
 };
 
+const countCaches = new WeakMap<Db, LruCache<string, number>>();
+
+/** Counting the matching runs reads all of them; the answer is kept until any run changes. */
+async function cachedCount(db: Db, filter: RunFilter): Promise<number> {
+  const cache = countCaches.get(db) ?? new LruCache<string, number>(200);
+  countCaches.set(db, cache);
+  const key = `${await runsVersion(db)}|${JSON.stringify(filter)}`;
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  const total = await countRuns(db, filter);
+  cache.set(key, total);
+  return total;
+}
+
 export async function listRuns(
   db: Db,
   options: { filter: RunFilter; sort: RunSortKey; direction: SortDirection; cursor: string | null; limit: number },
@@ -145,7 +169,7 @@ export async function listRuns(
   const last = runs[runs.length - 1];
   const nextCursor =
     rows.length > options.limit && last ? encodeCursor({ value: SORT_VALUE[options.sort](last), id: last.id }) : null;
-  return { runs, nextCursor, total: await countRuns(db, options.filter) };
+  return { runs, nextCursor, total: await cachedCount(db, options.filter) };
 }
 
 export async function updateRun(db: Db, id: number, patch: RunPatch): Promise<Run> {

@@ -23,3 +23,15 @@ export async function bumpDataVersionOfRuns(db: Db, runIds: readonly number[]): 
     .where('id', 'in', (eb) => eb.selectFrom('runs').select('model_id').where('id', 'in', [...runIds]))
     .execute();
 }
+
+/**
+ * One value that changes whenever any model's runs change (the models' data versions, their number
+ * and their last edit): a key for caching answers about all runs, such as list counts.
+ */
+export async function runsVersion(db: Db): Promise<string> {
+  const row = await db
+    .selectFrom('models')
+    .select((eb) => [eb.fn.countAll().as('models'), eb.fn.sum('data_version').as('versions'), eb.fn.max('updated_at').as('edited')])
+    .executeTakeFirstOrThrow();
+  return `${Number(row.models)}:${Number(row.versions ?? 0)}:${row.edited ?? ''}`;
+}

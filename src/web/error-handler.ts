@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
+import { DISK_FULL_MESSAGE, isDiskFullError } from '../services/disk-full.js';
 import { ConflictError, InputError, NotFoundError } from '../services/errors.js';
 import { HttpError } from './http-error.js';
 
@@ -8,6 +9,7 @@ export function toHttpError(err: unknown): HttpError {
   if (err instanceof InputError) return new HttpError(422, 'invalid_input', err.message, err.details);
   if (err instanceof NotFoundError) return new HttpError(404, 'not_found', err.message);
   if (err instanceof ConflictError) return new HttpError(409, 'conflict', err.message);
+  if (isDiskFullError(err)) return new HttpError(507, 'disk_full', DISK_FULL_MESSAGE);
   const e = err as { type?: string; status?: number; message?: string };
   if (e?.type === 'entity.parse.failed') {
     return new HttpError(400, 'malformed_json', `The body is not valid JSON: ${e.message ?? 'parse error'}`);
@@ -37,7 +39,7 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
       return;
     }
     res.render('error', {
-      title: httpError.status === 404 ? 'Not found' : 'Something is not right',
+      title: httpError.status === 404 ? 'Not found' : httpError.status === 507 ? 'The disk is full' : 'Something is not right',
       status: httpError.status,
       message: httpError.message,
       details: httpError.details,

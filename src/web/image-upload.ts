@@ -53,6 +53,9 @@ export function receiveImageUploads(db: Db, config: Pick<Config, 'dataDir'>, req
         stream.resume();
         return;
       }
+      // A form cut short errors this stream before its turn comes to be piped: without a listener that
+      // error would be uncaught and end the process. The parser's own 'error' answers the request.
+      stream.on('error', () => undefined);
       const index = results.length;
       const file = displayFileName(info.filename);
       results.push(rejected(file, 'not-read', 'The file was not read.'));

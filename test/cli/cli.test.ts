@@ -218,3 +218,17 @@ describe('sweetspot export settings', () => {
     expect((await cli('export', 'settings', '--format', 'pdf')).err).toMatch(/--format must be one of: md, json, csv/);
   });
 });
+
+describe('sweetspot migrate-data', () => {
+  it('copies a tracker to a new database and prints the verified counts', async () => {
+    await cli('demo');
+    const target = path.join(dir, 'copy.db');
+    const res = await cli('migrate-data', '--from', env.SWEETSPOT_DB!, '--to', target);
+    expect(res.code).toBe(0);
+    expect(res.out).toMatch(/^runs\s+\d+ rows$/m);
+    expect(res.out).toMatch(/runs checksum [0-9a-f]{64} \(identical on both sides\)/);
+    const again = await cli('migrate-data', '--from', env.SWEETSPOT_DB!, '--to', target);
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/already holds \d+ runs/);
+  });
+});

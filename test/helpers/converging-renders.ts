@@ -30,14 +30,14 @@ export function testPicture(size: number, variant: number): Buffer {
 
 /**
  * The render of one picture "at `steps` steps": Gaussian blur that shrinks exponentially with the
- * steps (σ = 0.3 + 6·e^(−steps/8)), as a PNG carrying A1111 `parameters`. More steps → sharper and
+ * steps (σ = 0.5 + 6·e^(−steps/7), computed in floating point), as a PNG carrying A1111 `parameters`. More steps → sharper and
  * closer to the most-steps render, flattening out: a sequence that really converges.
  */
 export async function convergingRender(options: { steps: number; seed: number; prompt: string; model: string; size?: number }): Promise<Buffer> {
   const size = options.size ?? 192;
-  const sigma = 0.3 + 6 * Math.exp(-options.steps / 8);
+  const sigma = 0.5 + 6 * Math.exp(-options.steps / 7);
   const png = await sharp(testPicture(size, options.seed % 5), { raw: { width: size, height: size, channels: 1 } })
-    .blur(sigma)
+    .blur({ sigma, precision: 'float', minAmplitude: 0.001 })
     .png()
     .toBuffer();
   const parameters = a1111Parameters({ prompt: options.prompt, steps: options.steps, seed: options.seed, model: options.model, width: size, height: size });

@@ -6,6 +6,9 @@ import { modelsApi } from '../../src/web/api/models-routes.js';
 import { runsApi } from '../../src/web/api/runs-routes.js';
 import { runsExportApi } from '../../src/web/api/export-runs-routes.js';
 import { importApi } from '../../src/web/api/import-routes.js';
+import { imagesApi } from '../../src/web/api/images-routes.js';
+import { experimentsApi } from '../../src/web/api/experiments-routes.js';
+import { judgementsApi } from '../../src/web/api/judgements-routes.js';
 import { settingsExportApi } from '../../src/web/api/settings-export-routes.js';
 import { createTestApp } from '../helpers/test-app.js';
 
@@ -31,7 +34,7 @@ describe('GET /api/v1/openapi.json', () => {
           .map((m) => `${m} ${p.replace(/\{(\w+)\}/g, ':$1')}`),
       )
       .sort();
-    const served = [...routesOf('/runs', runsApi(db)), ...routesOf('/models', modelsApi(db)), ...routesOf('/analyze', analyzeApi()), ...routesOf('/export', settingsExportApi(db)), ...routesOf('/import', importApi(db)), ...routesOf('/export', runsExportApi(db)), 'get /openapi.json'].sort();
+    const served = [...routesOf('/runs', runsApi(db)), ...routesOf('/models', modelsApi(db)), ...routesOf('/analyze', analyzeApi()), ...routesOf('/export', settingsExportApi(db)), ...routesOf('/import', importApi(db)), ...routesOf('/images', imagesApi(db, { dataDir: '/tmp/sweetspot-openapi-test' })), ...routesOf('/export', runsExportApi(db)), ...routesOf('/experiments', experimentsApi(db)), ...routesOf('/judgements', judgementsApi(db)), 'get /openapi.json'].sort();
     expect(documented).toEqual(served);
 
     // Each documented operation reaches a route (anything but the API's "no such route").

@@ -7,6 +7,7 @@ import { importRuns } from '../../services/import-runs.js';
 import { withDatabase } from '../context.js';
 import { CliError, type CliIo } from '../io.js';
 import { fileProgressBar } from '../progress-bar.js';
+import { IMAGE_EXTENSIONS, importImageFile, isImageFilename } from './import-images.js';
 
 /** Problems printed per rejected file (the API answers with the first 100). */
 const SHOWN_PROBLEMS = 20;
@@ -16,17 +17,23 @@ const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word
 export function registerImport(program: Command, io: CliIo): void {
   program
     .command('import')
-    .description('import runs from CSV, JSON or NDJSON files (.csv, .json, .ndjson, .jsonl); each file all or nothing')
+    .description('import runs from CSV, JSON or NDJSON files (.csv, .json, .ndjson, .jsonl), each file all or nothing, and from render images (.png, .jpg, .jpeg, .webp) with their embedded settings')
     .argument('<files...>', 'the files to import, each on its own')
     .option('--force', 'import a file even when the same file was imported before')
     .action(async (files: string[], options: { force?: boolean }) => {
-      await withDatabase(io, async (db) => {
+      await withDatabase(io, async (db, config) => {
         let failed = 0;
         let created = 0;
-        for (const file of files) {
+        for (const [index, file] of files.entries()) {
+          if (isImageFilename(file)) {
+            const outcome = await importImageFile(db, config, io, file, { index, total: files.length });
+            if (outcome.failed) failed++;
+            if (outcome.run) created++;
+            continue;
+          }
           const format = formatFromFilename(file);
           if (format === undefined) {
-            io.err(`${file}: not imported: the name must end in ${IMPORT_EXTENSIONS.join(', ')} to tell its format\n`);
+            io.err(`${file}: not imported: the name must end in ${[...IMPORT_EXTENSIONS, ...IMAGE_EXTENSIONS].join(', ')} to tell its format\n`);
             failed++;
             continue;
           }

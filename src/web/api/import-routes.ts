@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Request } from 'express';
 import { Router } from 'express';
 import type { Db } from '../../db/connect.js';
@@ -8,6 +7,11 @@ import { importRuns } from '../../services/import-runs.js';
 import { importQuerySchema } from '../../validation/import-query.js';
 import { HttpError } from '../http-error.js';
 import { parseWith } from '../validate.js';
+
+/** The last part of a client's file name, whichever separator it used (`..\\..\\x.csv` → `x.csv`): shown only, never a path. */
+export function lastPathPart(name: string): string {
+  return name.split(/[\\/]/).pop() ?? '';
+}
 
 /** Reads and drops what is left of a request body, so the client gets to read the answer. */
 export function discardBody(req: Request): Promise<void> {
@@ -58,7 +62,7 @@ export function importApi(db: Db): Router {
     try {
       const result = await importRuns(db, req, {
         format,
-        filename: query.filename ? path.basename(query.filename) : null,
+        filename: query.filename ? lastPathPart(query.filename) : null,
         force: query.force,
         ...(length !== undefined && /^\d+$/.test(length) ? { expectedBytes: Number(length) } : {}),
       });

@@ -227,6 +227,34 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           responses: { '201': { description: '`{ judgement, preference: [{ runId, value }] }`' }, '400': errorResponse, '422': errorResponse },
         },
       },
+      '/images': {
+        post: {
+          summary:
+            'Upload render images (PNG, JPEG, WebP; checked by their bytes): each is stored content-addressed with a thumbnail and, when its embedded ' +
+            'settings name steps and a model, becomes a run (source png; the model found through the model names, or created). ' +
+            'Limits: 50 MB per file, 500 files, 100 megapixels, text chunks capped (bombs rejected before decoding).',
+          requestBody: {
+            required: true,
+            content: {
+              'multipart/form-data': {
+                schema: { type: 'object', properties: { files: { type: 'array', items: { type: 'string', format: 'binary' } } }, required: ['files'] },
+              },
+            },
+          },
+          responses: {
+            '200': json('#/components/schemas/ImageUploadResults', 'Every file was stored (or already was)'),
+            '207': json('#/components/schemas/ImageUploadResults', 'Some files were rejected: see each result'),
+            '400': { description: 'Not multipart, or no file in the field files', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+          },
+        },
+      },
+      '/images/{sha256}': {
+        parameters: [{ name: 'sha256', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-f0-9]{64}$' } }],
+        get: {
+          summary: 'A stored image: size, type, parsed generation settings, its run, and the URLs of the file and thumbnail',
+          responses: { '200': { description: 'The image' }, '404': notFound },
+        },
+      },
       '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } } },
     },
     components: {
@@ -286,6 +314,43 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           ],
         },
         ExperimentList: { type: 'object', properties: { experiments: { type: 'array', items: { $ref: '#/components/schemas/Experiment' } } } },
+        ImageUploadResults: {
+          type: 'object',
+          properties: {
+            results: {
+              type: 'array',
+              description: 'One per file, in the order sent',
+              items: {
+                type: 'object',
+                required: ['file', 'ok', 'status', 'imageId', 'sha256', 'runId', 'model', 'created', 'message'],
+                properties: {
+                  file: { type: 'string', description: 'the client file name (shown only)' },
+                  ok: { type: 'boolean' },
+                  status: { type: 'string', enum: ['created', 'incomplete', 'duplicate', 'rejected'], description: 'incomplete: stored, but its settings could not make a run (complete it on /images)' },
+                  imageId: { type: ['integer', 'null'] },
+                  sha256: { type: ['string', 'null'] },
+                  runId: { type: ['integer', 'null'] },
+                  model: { type: ['string', 'null'], description: 'model slug of the run' },
+                  modelCreated: { type: 'boolean' },
+                  created: { type: 'boolean', description: 'a new image was stored by this upload' },
+                  message: { type: 'string' },
+                  error: {
+                    type: 'object',
+                    properties: {
+                      code: { type: 'string', enum: ['empty', 'too-large', 'unsupported-format', 'truncated', 'bad-crc', 'pixel-bomb', 'text-bomb', 'malformed', 'undecodable', 'too-many-files'] },
+                      message: { type: 'string' },
+                    },
+                  },
+                },
+              },
+            },
+            stored: { type: 'integer' },
+            runs: { type: 'integer' },
+            incomplete: { type: 'integer' },
+            duplicates: { type: 'integer' },
+            rejected: { type: 'integer' },
+          },
+        },
         ImportResult: {
           type: 'object',
           properties: {

@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/connect.js';
 import { PHASES, USE_CASES } from '../../db/schema.js';
@@ -108,7 +108,7 @@ function cellsFromForm(body: Record<string, unknown>): { cells: CellValues[]; er
 export function experimentPages(db: Db): Router {
   const router = Router();
 
-  async function renderList(req: Request, res: Response, values: Record<string, string>, errors: Record<string, string>, status = 200) {
+  async function renderList(res: Response, values: Record<string, string>, errors: Record<string, string>, status = 200) {
     const [experiments, models, hardwareOptions] = await Promise.all([listExperiments(db), listModels(db), distinctHardware(db)]);
     res.status(status).render('experiments', {
       title: 'Experiments',
@@ -126,7 +126,7 @@ export function experimentPages(db: Db): Router {
     const last = readLastSettings(req);
     const values: Record<string, string> = { steps: '10-50 (+5)', seeds: '3' };
     for (const key of ['model', 'hardware', 'useCase', 'phase'] as const) if (last[key]) values[key] = last[key]!;
-    await renderList(req, res, values, {});
+    await renderList(res, values, {});
   });
 
   router.post('/experiments', planForm, async (req, res) => {
@@ -137,7 +137,7 @@ export function experimentPages(db: Db): Router {
     } catch (err) {
       const errors = formErrors(err);
       if (!errors) throw err;
-      await renderList(req, res, formValues(body), errors, 422);
+      await renderList(res, formValues(body), errors, 422);
     }
   });
 

@@ -12,10 +12,12 @@ import {
   imageFileOf,
   listImagesToComplete,
   listRecentUploads,
+  rejected,
   type ImageUploadResult,
 } from '../../services/images.js';
 import { listModelAliases, mergeModels, removeModelAlias, setModelAlias } from '../../services/model-names.js';
 import { listModels } from '../../services/models.js';
+import { distinctHardware } from '../../store/runs.js';
 import { slug, wholeNumber } from '../../validation/fields.js';
 import { runInputSchema } from '../../validation/run-input.js';
 import { toHttpError } from '../error-handler.js';
@@ -71,8 +73,9 @@ export function imagePages(db: Db, config: Pick<Config, 'dataDir'>): Router {
       await discardBody(req);
       throw err;
     }
+    if (results.length === 0) results = [rejected('(no file)', 'no-files', 'Choose at least one image to upload.')];
     const ok = results.filter((r) => r.ok).length;
-    await renderImages(res, results.length > 0 && ok === 0 ? 422 : 200, { results });
+    await renderImages(res, ok === 0 ? 422 : 200, { results });
   });
 
   router.get('/images/:sha256', async (req, res) => {
@@ -92,6 +95,7 @@ export function imagePages(db: Db, config: Pick<Config, 'dataDir'>): Router {
       title: 'Complete an image',
       image,
       models,
+      hardwareOptions: await distinctHardware(db),
       phases: PHASES,
       useCases: USE_CASES,
       v: values ?? (await completionDefaults(db, image)),

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import busboy from 'busboy';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
@@ -10,7 +9,7 @@ import { IMPORT_EXTENSIONS, IMPORT_MEDIA_TYPES, formatFromFilename, formatFromMe
 import { getImport, importRuns, type ImportResult } from '../../services/import-runs.js';
 import { RUN_CSV_HEADER } from '../../services/run-csv-columns.js';
 import { wholeNumber } from '../../validation/fields.js';
-import { discardBody } from '../api/import-routes.js';
+import { discardBody, lastPathPart } from '../api/import-routes.js';
 import { parseWith } from '../validate.js';
 
 const pageQuery = z.object({ imported: wholeNumber('imported', 1, Number.MAX_SAFE_INTEGER).optional() });
@@ -34,7 +33,10 @@ function importUpload(db: Db, req: Request): Promise<ImportResult> {
       fields[name] = value;
     });
     parser.on('file', (name, file, info) => {
-      const filename = info.filename ? path.basename(info.filename) : '';
+      // A form cut short errors this stream, maybe before the import reads it: without a listener that
+      // error would be uncaught and end the process. The parser's own 'error' answers the request.
+      file.on('error', () => undefined);
+      const filename = info.filename ? lastPathPart(info.filename) : '';
       if (name !== 'file' || started || filename === '') {
         file.resume();
         return;

@@ -42,7 +42,6 @@ export function ratePages(db: Db): Router {
   const router = Router();
 
   async function render(
-    req: Request,
     res: Response,
     query: { experiment?: number | undefined; model?: string | undefined },
     options: { rater: string; rated?: string; errors?: Record<string, string>; pair?: NextPair | null; status?: number },
@@ -65,7 +64,7 @@ export function ratePages(db: Db): Router {
 
   router.get('/rate', async (req, res) => {
     const query = parseWith(scopeQuery, req.query, 'query');
-    await render(req, res, query, { rater: raterFrom(req), ...(query.rated ? { rated: query.rated } : {}) });
+    await render(res, query, { rater: raterFrom(req), ...(query.rated ? { rated: query.rated } : {}) });
   });
 
   router.post('/rate', async (req, res) => {
@@ -86,7 +85,7 @@ export function ratePages(db: Db): Router {
     } catch (err) {
       const errors = formErrors(err);
       if (!errors) throw err;
-      await render(req, res, query, { rater, errors, pair: await pairOf(db, left, right), status: 422 });
+      await render(res, query, { rater, errors, pair: await pairOf(db, left, right), status: 422 });
     }
   });
 

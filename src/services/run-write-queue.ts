@@ -1,0 +1,64 @@
+import type { Db } from '../db/connect.js';
+import type { Source } from '../db/schema.js';
+import type { RunInput } from '../validation/run-input.js';
+
+/** Most runs one group commit takes. */
+const MAX_GROUP = 500;
+
+interface Pending {
+  input: RunInput;
+  source: Source;
+  resolve: (id: number) => void;
+  reject: (err: unknown) => void;
+}
+
+type InsertBatch = (db: Db, inputs: readonly RunInput[], source: Source) => Promise<number[]>;
+
+/**
+ * Group commit for single runs: runs logged at the same moment (many clients at once) are written in
+ * one short transaction instead of one each, so the per-commit cost is shared. Each caller still gets
+ * its own answer: if the group fails (one run clashes with the database), every run of it is retried
+ * on its own, and only the faulty one fails.
+ */
+export class RunWriteQueue {
+  private pending: Pending[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly insertBatch: InsertBatch,
+  ) {}
+
+  add(input: RunInput, source: Source): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ input, source, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const group = this.pending.splice(0, MAX_GROUP);
+    if (this.pending.length > 0) setImmediate(() => void this.flush());
+    else this.scheduled = false;
+    const bySource = new Map<Source, Pending[]>();
+    for (const p of group) bySource.set(p.source, [...(bySource.get(p.source) ?? []), p]);
+    for (const [source, items] of bySource) {
+      try {
+        const ids = await this.insertBatch(this.db, items.map((p) => p.input), source);
+        items.forEach((p, i) => p.resolve(ids[i]!));
+      } catch {
+        for (const p of items) {
+          try {
+            const [id] = await this.insertBatch(this.db, [p.input], source);
+            p.resolve(id!);
+          } catch (err) {
+            p.reject(err);
+          }
+        }
+      }
+    }
+  }
+}
