@@ -70,3 +70,19 @@ describe('settings export', () => {
     expect(bad.status).toBe(422);
   });
 });
+
+describe('export page', () => {
+  it('shows the settings sheet with the same numbers and links every download', async () => {
+    const analysis = (await request(t.app).get('/api/v1/models/flux-dev/analysis')).body;
+    const page = await request(t.app).get('/export');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`Sweet spot ${analysis.sweetSpot.steps} steps`);
+    for (const href of ['/api/v1/export/settings.md', '/api/v1/export/settings.json', '/api/v1/export/settings.csv', '/api/v1/export/runs.csv', '/api/v1/export/runs.json', '/api/v1/export/runs.ndjson']) {
+      expect(page.text).toContain(`href="${href}`);
+    }
+    expect(page.text).not.toContain('<script>alert');
+    const filtered = await request(t.app).get('/export').query({ delta: 1 });
+    expect(filtered.text).toContain('href="/api/v1/export/settings.md?delta=1"');
+    expect((await request(t.app).get('/export').query({ delta: 'x' })).status).toBe(422);
+  });
+});
