@@ -2,6 +2,7 @@ import type { Db } from '../db/connect.js';
 import type { ModelRow } from '../db/schema.js';
 import { findModelBySlug, insertModel, listModels as listModelRows, modelRunCounts, updateModel as updateModelRow } from '../store/models.js';
 import { modelInputSchema, type ModelInput, type ModelPatch } from '../validation/model-input.js';
+import { runsVersion } from '../store/data-version.js';
 import { issuesToDetails } from '../validation/fields.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 
@@ -60,8 +61,21 @@ export function describeGuideRange(guide: GuideRange): string | null {
   return `Guide: ${parts.join(', ')}${span}`;
 }
 
+const countCaches = new WeakMap<Db, { version: string; counts: Promise<Awaited<ReturnType<typeof modelRunCounts>>> }>();
+
+/** Runs, rated runs and step levels per model: counting reads every run, so the answer is kept until any run changes. */
+async function runCounts(db: Db): Promise<Awaited<ReturnType<typeof modelRunCounts>>> {
+  const version = await runsVersion(db);
+  const cached = countCaches.get(db);
+  if (cached?.version === version) return cached.counts;
+  const counts = modelRunCounts(db);
+  countCaches.set(db, { version, counts });
+  counts.catch(() => countCaches.delete(db));
+  return counts;
+}
+
 export async function listModels(db: Db): Promise<Model[]> {
-  const [rows, counts] = await Promise.all([listModelRows(db), modelRunCounts(db)]);
+  const [rows, counts] = await Promise.all([listModelRows(db), runCounts(db)]);
   const byModel = new Map(counts.map((c) => [c.model_id, c]));
   return rows.map((row) => modelRowToModel(row, byModel.get(row.id)));
 }
@@ -69,7 +83,7 @@ export async function listModels(db: Db): Promise<Model[]> {
 export async function getModel(db: Db, slug: string): Promise<Model> {
   const row = await findModelBySlug(db, slug);
   if (!row) throw new NotFoundError(`model '${slug}' not found`);
-  const counts = (await modelRunCounts(db)).find((c) => c.model_id === row.id);
+  const counts = (await runCounts(db)).find((c) => c.model_id === row.id);
   return modelRowToModel(row, counts);
 }
 

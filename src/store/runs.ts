@@ -27,6 +27,9 @@ const SORT_COLUMNS = {
   duration: 'runs.duration_ms',
 } as const;
 
+/** Sort keys whose column can be NULL (unrated, untimed): NULLs come last in either direction. */
+const NULLABLE_SORTS: ReadonlySet<RunSortKey> = new Set(['score', 'duration']);
+
 /** The position after the last row of a page: its sort value and id (ids break ties, so pages never overlap). */
 export interface RunCursor {
   value: string | number | null;
@@ -85,6 +88,7 @@ function baseQuery(db: Db): RunQuery {
  */
 export function listRuns(db: Db, query: RunListQuery): Promise<RunWithModel[]> {
   const column = SORT_COLUMNS[query.sort];
+  const nullable = NULLABLE_SORTS.has(query.sort);
   const dir = query.direction;
   const cmp = dir === 'asc' ? '>' : '<';
   let q = applyFilter(baseQuery(db), query.filter);
@@ -93,20 +97,22 @@ export function listRuns(db: Db, query: RunListQuery): Promise<RunWithModel[]> {
     if (after.value === null) {
       q = q.where((eb) => eb.and([eb(column, 'is', null), eb('runs.id', cmp, after.id)]));
     } else {
+      // A row-value comparison, (column, id) < (value, id), lets the (column, id) index seek
+      // straight to the page instead of scanning the rows before it.
       const value = after.value;
-      q = q.where((eb) =>
-        eb.or([
-          eb(column, cmp, value),
-          eb.and([eb(column, '=', value), eb('runs.id', cmp, after.id)]),
-          eb(column, 'is', null),
-        ]),
-      );
+      q = q.where((eb) => {
+        const past = eb(eb.refTuple(column, 'runs.id'), cmp, eb.tuple(value, after.id));
+        return nullable ? eb.or([past, eb(column, 'is', null)]) : past;
+      });
     }
   }
   return q
     .selectAll('runs')
     .select(['models.slug as model_slug', 'models.name as model_name'])
-    .orderBy(column, (ob) => (dir === 'asc' ? ob.asc() : ob.desc()).nullsLast())
+    .orderBy(column, (ob) => {
+      const ordered = dir === 'asc' ? ob.asc() : ob.desc();
+      return nullable ? ordered.nullsLast() : ordered;
+    })
     .orderBy('runs.id', dir)
     .limit(query.limit)
     .execute();
@@ -118,7 +124,6 @@ export function countRuns(db: Db, filter: RunFilter): Promise<number> {
     .executeTakeFirstOrThrow()
     .then((r) => Number(r.n));
 }
-
 export function findRunById(db: Db, id: number): Promise<RunWithModel | undefined> {
   return baseQuery(db)
     .selectAll('runs')
@@ -127,10 +132,6 @@ export function findRunById(db: Db, id: number): Promise<RunWithModel | undefine
     .executeTakeFirst();
 }
 
-/**
- * The next `limit` runs matching `filter` with an id above `afterId`, in id order: a keyset walk over
- * the whole table (exports), each batch as cheap as the first.
- */
 export function listRunsAfterId(db: Db, filter: RunFilter, afterId: number, limit: number): Promise<RunWithModel[]> {
   return applyFilter(baseQuery(db), filter)
     .selectAll('runs')
