@@ -51,7 +51,31 @@ export function connectDatabase(location: string, options: ConnectOptions = {}):
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   // Write transactions begin IMMEDIATE: see ImmediateSqliteDialect for why.
-  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
+}
+
+/** Prepared statements kept per SQL text (the same query is prepared once, not on every call). */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * better-sqlite3 with a cache of prepared statements: Kysely prepares every query it runs, and
+ * preparing costs as much as running a small one. Safe because each statement runs to completion
+ * synchronously (`all`/`run`); nothing here keeps one open with `iterate`.
+ */
+function withStatementCache(sqlite: SQLite.Database): { close(): void; prepare(sql: string): SQLite.Statement } {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (!statement) {
+        statement = sqlite.prepare(sql);
+        cache.set(sql, statement);
+        if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      }
+      return statement;
+    },
+  };
 }
 
 /** Which engine a Kysely instance talks to. */
