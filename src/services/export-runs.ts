@@ -14,7 +14,7 @@ export const RUN_EXPORT_CONTENT_TYPES: Readonly<Record<RunExportFormat, string>>
 };
 
 /** Rows read per query: large enough to amortise the query, small enough to keep memory flat. */
-const BATCH_SIZE = 2000;
+const BATCH_SIZE = 500;
 
 /**
  * A run as exported: the fields `POST /api/v1/runs` and the import take (camelCase, `model` is the
