@@ -27,6 +27,7 @@ import { dashboardPages } from './web/pages/dashboard-pages.js';
 import { experimentPages } from './web/pages/experiment-pages.js';
 import { ratePages } from './web/pages/rate-pages.js';
 import { importPages } from './web/pages/import-pages.js';
+import { exportPages } from './web/pages/export-pages.js';
 import { imagePages } from './web/pages/image-pages.js';
 import { galleryPages } from './web/pages/gallery-pages.js';
 import { modelPages } from './web/pages/model-pages.js';
@@ -108,6 +109,7 @@ export function createApp({ db, config, logError }: AppDeps): Express {
   app.use(modelPages(db));
   app.use(comparePages(db));
   app.use(importPages(db));
+  app.use(exportPages(db));
   app.use(imagePages(db, config));
   app.use(galleryPages(db));
   app.use((req) => {

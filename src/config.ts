@@ -38,7 +38,7 @@ const envSchema = z.object({
 });
 
 /** A host name, an IPv4 address or a bracketed IPv6 address, without scheme, port or path. */
-const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])$/;
+const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f.]*:[0-9a-f.]*:[0-9a-f:.]*\])$/;
 
 /** `SWEETSPOT_ALLOWED_HOSTS` as lower-case names; a bad entry is named in the error. */
 function parseAllowedHosts(value: string | undefined): string[] | { problem: string } {

@@ -1,9 +1,22 @@
 import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
 
-/** Kysely's SQLite driver, but transactions begin with `BEGIN IMMEDIATE`. */
+/** Kysely's SQLite driver, but transactions begin with `BEGIN IMMEDIATE` (and a rollback SQLite already did is no error). */
 class ImmediateSqliteDriver extends SqliteDriver {
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
+  /**
+   * SQLite rolls a transaction back by itself on some errors (SQLITE_FULL on a full disk, SQLITE_IOERR):
+   * Kysely's own ROLLBACK then fails with "no transaction is active", and that error would hide the
+   * real one. There is nothing left to roll back, so it is not an error.
+   */
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.rollbackTransaction(connection);
+    } catch (err) {
+      if (!/no transaction is active/.test((err as Error).message)) throw err;
+    }
   }
 }
 

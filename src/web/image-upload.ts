@@ -67,7 +67,15 @@ export function receiveImageUploads(db: Db, config: Pick<Config, 'dataDir'>, req
       });
       // Written when its turn comes: busboy waits until a file is read, so one upload at a time sits on disk.
       const written = chain.then(() => pipeline(stream, fs.createWriteStream(temp, { flags: 'wx' })));
-      written.catch(() => stream.resume());
+      // A file that cannot be written (a full disk) ends the upload at once: the parser would otherwise
+      // wait for its destroyed file stream to be read, and the request would hang.
+      written.catch((err: unknown) => {
+        stream.resume();
+        if (failed) return;
+        failed = true;
+        req.unpipe(parser);
+        void cleanUp().then(() => reject(err));
+      });
       chain = chain.then(async () => {
         try {
           await written;

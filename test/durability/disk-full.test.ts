@@ -7,7 +7,9 @@ import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { connectDatabase } from '../../src/db/connect.js';
+import { a1111Parameters } from '../helpers/converging-renders.js';
 import { countRows, createTestApp, type TestContext } from '../helpers/test-app.js';
+import { buildPng, tEXt } from '../images/image-builders.js';
 
 // A full disk while importing and while uploading: a clear error (507 "the disk is full", not a 500
 // with a stack), and the database unharmed — integrity ok, nothing half-written, usable once there is room.
@@ -30,10 +32,22 @@ afterEach(async () => {
   console.log(`disk full: ${faults} faults injected so far`);
 });
 
-/** Lets the database grow by only `pages` more pages (4 KiB each) from now on. */
+/** Lets the database grow by only `pages` more pages (4 KiB each) from now on; with 0, fills what room is left. */
 async function fillDatabase(pages: number): Promise<void> {
+  if (pages === 0) await sql`create table disk_filler (x blob)`.execute(ctx.db);
   const { rows } = await sql<{ page_count: number }>`pragma page_count`.execute(ctx.db);
   await sql.raw(`pragma max_page_count = ${rows[0]!.page_count + pages}`).execute(ctx.db);
+  if (pages === 0) {
+    for (const size of [4000, 1000, 200, 50, 10, 1]) {
+      for (;;) {
+        try {
+          await sql`insert into disk_filler (x) values (zeroblob(${size}))`.execute(ctx.db);
+        } catch {
+          break;
+        }
+      }
+    }
+  }
   faults++;
 }
 
@@ -114,30 +128,45 @@ describe('disk full while importing', () => {
 });
 
 describe('disk full while uploading', () => {
-  it('a full database: 507, no image row, no file left behind', async () => {
+  it('a full database: 507 once there is no room; every stored image is whole, no file left behind', async () => {
     await fillDatabase(0);
-    const res = await request(ctx.app).post('/api/v1/images').attach('files', fs.readFileSync(FIXTURE), 'render.png');
-    expect(res.status).toBe(507);
-    expect(res.body.error.code).toBe('disk_full');
-    expect(await countRows(ctx.db, 'runs')).toBe(3);
-    expect(Number((await ctx.db.selectFrom('images').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)).toBe(0);
-    const files = fs.existsSync(ctx.config.dataDir) ? (fs.readdirSync(ctx.config.dataDir, { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((e) => e.isFile()) : [];
-    expect(files.map((f) => f.name)).toEqual([]);
-    await expectUnharmed(3);
+    const images = async () => Number((await ctx.db.selectFrom('images').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    let res: request.Response | null = null;
+    let uploads = 0;
+    // Distinct renders with long settings: the first few may fit in room the tables' pages still have.
+    for (let i = 0; i < 50; i++) {
+      const settings = a1111Parameters({ prompt: `render ${i} ${'very long prompt '.repeat(200)}`, steps: 20 + i, seed: i, model: 'flux1-dev', width: 8, height: 8 });
+      res = await request(ctx.app).post('/api/v1/images').attach('files', buildPng({ width: 8, height: 8, before: [tEXt('parameters', settings)] }), `r${i}.png`);
+      uploads++;
+      if (res.status !== 200) break;
+    }
+    expect(res!.status).toBe(507);
+    expect(res!.body.error).toMatchObject({ code: 'disk_full', message: expect.stringMatching(/^The disk is full/) });
+    const stored = await images();
+    expect(stored).toBe(uploads - 1);
+    expect(await countRows(ctx.db, 'runs')).toBe(3 + stored); // each stored image has its run, the refused one neither
+    // On disk: exactly the stored images and their thumbnails, no temporary file.
+    const files = (fs.readdirSync(ctx.config.dataDir, { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((e) => e.isFile());
+    expect(files.filter((f) => f.name.endsWith('.png'))).toHaveLength(stored);
+    expect(files.filter((f) => f.name.endsWith('.webp'))).toHaveLength(stored);
+    expect(files.filter((f) => f.name.startsWith('.'))).toEqual([]);
+    const integrity = await sql<{ integrity_check: string }>`pragma integrity_check`.execute(ctx.db);
+    expect(integrity.rows).toEqual([{ integrity_check: 'ok' }]);
+    console.log(`disk full (database, upload): ${stored} uploads stored before the database filled, the next refused with 507`);
   });
 
   it('a full file system under the data folder: 507, nothing stored, no temporary file left', async () => {
     const mount = ctx.config.dataDir;
     fs.mkdirSync(mount, { recursive: true });
     try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mount], { stdio: 'ignore' });
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mount], { stdio: 'ignore' });
     } catch {
       console.log('disk full (upload): no tmpfs could be mounted here (not root?); skipped');
       return;
     }
     try {
       faults++;
-      const big = Buffer.concat([fs.readFileSync(FIXTURE), Buffer.alloc(200 * 1024)]); // over the 64 KiB file system
+      const big = Buffer.concat([fs.readFileSync(FIXTURE), Buffer.alloc(200 * 1024)]); // over the 256 KiB file system
       const res = await request(ctx.app).post('/api/v1/images').attach('files', big, 'render.png');
       expect(res.status).toBe(507);
       expect(res.body.error).toMatchObject({ code: 'disk_full', message: expect.stringMatching(/^The disk is full/) });
@@ -145,7 +174,7 @@ describe('disk full while uploading', () => {
       expect(fs.readdirSync(path.join(mount, 'tmp'))).toEqual([]);
       await expectUnharmed(3);
       // With room again, the same upload goes through.
-      const small = await request(ctx.app).post('/api/v1/images').attach('files', fs.readFileSync(FIXTURE), 'render.png');
+      const small = await request(ctx.app).post('/api/v1/images').attach('files', buildPng({ width: 8, height: 8, before: [tEXt('parameters', a1111Parameters({ prompt: 'p', steps: 20, seed: 1, model: 'flux1-dev', width: 8, height: 8 }))] }), 'small.png');
       expect(small.status).toBe(200);
     } finally {
       execFileSync('umount', ['-l', mount], { stdio: 'ignore' });
