@@ -93,7 +93,11 @@ async function main() {
   }
 
   console.log('\ningest');
-  const raw = await rawInsert(await freshSchema('raw'), INGEST_ROWS).catch(async () => Number.NaN);
+  const rawUrl = await freshSchema('raw');
+  const rawDb = connectDatabase(rawUrl);
+  await migrateToLatest(rawDb);
+  await rawDb.destroy();
+  const raw = await rawInsert(rawUrl, INGEST_ROWS);
   const apiUrl = await freshSchema('api');
   const apiDb = connectDatabase(apiUrl);
   await migrateToLatest(apiDb);
