@@ -1,5 +1,5 @@
-import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
-import type { Db } from '../db/connect.js';
+import { CompiledQuery, sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import { dialectOf, type Db } from '../db/connect.js';
 import { bumpDataVersion, bumpDataVersionOfRuns } from './data-version.js';
 import type { Database, NewRunRow, Phase, RunRow, RunRowUpdate, UseCase } from '../db/schema.js';
 
@@ -145,6 +145,31 @@ export function listRunsAfterId(db: Db, filter: RunFilter, afterId: number, limi
 /** Rows per INSERT statement: 21 columns × 500 rows stays well under SQLite's 32,766 bound parameters. */
 const INSERT_CHUNK = 500;
 
+/** The columns a new run fills, in the order of the hand-written INSERT below. */
+const INSERT_COLUMNS = [
+  'model_id', 'steps', 'duration_ms', 'score', 'seed', 'prompt', 'negative_prompt', 'sampler', 'guidance', 'width', 'height',
+  'hardware', 'use_case', 'phase', 'notes', 'experiment_id', 'image_id', 'source', 'created_at', 'updated_at',
+] as const satisfies readonly (keyof NewRunRow)[];
+
+const insertSqlCache = new Map<string, string>();
+
+/**
+ * The multi-row INSERT written out once per dialect and row count: building it through the query
+ * builder for every batch cost more than running it (a 500-row batch binds 10,000 values).
+ */
+function insertRunsSql(dialect: 'sqlite' | 'postgres', rows: number): string {
+  const key = `${dialect}:${rows}`;
+  let text = insertSqlCache.get(key);
+  if (!text) {
+    let n = 0;
+    const placeholder = () => (dialect === 'postgres' ? `$${++n}` : '?');
+    const values = Array.from({ length: rows }, () => `(${INSERT_COLUMNS.map(placeholder).join(', ')})`).join(', ');
+    text = `insert into runs (${INSERT_COLUMNS.join(', ')}) values ${values} returning id`;
+    insertSqlCache.set(key, text);
+  }
+  return text;
+}
+
 /**
  * Inserts runs and their tags with multi-row statements and raises their models' data version; the
  * caller wraps it in a transaction when it must be all-or-nothing. Returns the new ids in input order
@@ -154,8 +179,10 @@ export async function insertRuns(db: Db, runs: readonly { row: NewRunRow; tags: 
   const ids: number[] = [];
   for (let start = 0; start < runs.length; start += INSERT_CHUNK) {
     const chunk = runs.slice(start, start + INSERT_CHUNK);
-    const inserted = await db.insertInto('runs').values(chunk.map((r) => r.row)).returning('id').execute();
-    const chunkIds = inserted.map((r) => Number(r.id)).sort((a, b) => a - b);
+    const inserted = await db.executeQuery<{ id: number }>(
+      CompiledQuery.raw(insertRunsSql(dialectOf(db), chunk.length), chunk.flatMap((r) => INSERT_COLUMNS.map((c) => r.row[c] ?? null))),
+    );
+    const chunkIds = inserted.rows.map((r) => Number(r.id)).sort((a, b) => a - b);
     const tagRows = chunk.flatMap((r, i) => r.tags.map((tag) => ({ run_id: chunkIds[i]!, tag })));
     for (let t = 0; t < tagRows.length; t += INSERT_CHUNK * 4) {
       await db.insertInto('run_tags').values(tagRows.slice(t, t + INSERT_CHUNK * 4)).execute();
