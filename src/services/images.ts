@@ -10,6 +10,7 @@ import { findImageBySha, findRunOfImage, imageExists, insertImage, listImagesWit
 import { listModels } from '../store/models.js';
 import { insertRuns } from '../store/runs.js';
 import { fillPlannedRunFromImage } from './experiments.js';
+import { runFieldColumns } from './runs.js';
 import { setRunMetric } from '../store/run-metrics.js';
 import { runInputSchema, type RunInput } from '../validation/run-input.js';
 import { issuesToDetails } from '../validation/fields.js';
@@ -138,20 +139,7 @@ export function runFieldsFromMetadata(meta: GenerationMetadata | null): { input:
 function runRow(input: Omit<RunInput, 'model'>, modelId: number, imageId: number, source: Source, now: string): NewRunRow {
   return {
     model_id: modelId,
-    steps: input.steps,
-    duration_ms: input.durationMs ?? null,
-    score: input.score ?? null,
-    seed: input.seed ?? null,
-    prompt: input.prompt ?? null,
-    negative_prompt: input.negativePrompt ?? null,
-    sampler: input.sampler ?? null,
-    guidance: input.guidance ?? null,
-    width: input.width ?? null,
-    height: input.height ?? null,
-    hardware: input.hardware ?? null,
-    use_case: input.useCase ?? null,
-    phase: input.phase ?? null,
-    notes: input.notes ?? null,
+    ...runFieldColumns(input),
     experiment_id: null,
     image_id: imageId,
     source,

@@ -21,6 +21,7 @@ import { DuplicateImportError, ImportRejectedError, type ImportProblem } from '.
 import { readImportRecords, type ImportRecord, type ReadState } from './import-records.js';
 import { columnForField } from './run-csv-columns.js';
 import { NotFoundError } from './errors.js';
+import { runFieldColumns } from './runs.js';
 
 /** Validated rows written to staging per transaction: short enough that other requests are served between them. */
 const CHUNK_ROWS = 1000;
@@ -113,21 +114,8 @@ function stageRecord(
       import_id: importId,
       line: record.row,
       model_id: modelId,
-      steps: input.steps,
-      duration_ms: input.durationMs ?? null,
-      score: input.score ?? null,
-      seed: input.seed ?? null,
-      prompt: input.prompt ?? null,
-      negative_prompt: input.negativePrompt ?? null,
-      sampler: input.sampler ?? null,
-      guidance: input.guidance ?? null,
-      width: input.width ?? null,
-      height: input.height ?? null,
-      hardware: input.hardware ?? null,
-      use_case: input.useCase ?? null,
-      phase: input.phase ?? null,
+      ...runFieldColumns(input),
       tags: tags.length > 0 ? tags.join(',') : null,
-      notes: input.notes ?? null,
       created_at: input.createdAt ?? now,
     },
     tags,

@@ -40,9 +40,9 @@ async function modelIdsFor(db: Db, inputs: readonly { model?: string }[], fieldP
   return idBySlug;
 }
 
-function inputToRow(input: RunInput, modelId: number, source: Source, now: string): NewRunRow {
+/** The stored columns of a run's own fields (no model, source or timestamps): one mapping for every writer. */
+export function runFieldColumns(input: Omit<RunInput, 'model'>) {
   return {
-    model_id: modelId,
     steps: input.steps,
     duration_ms: input.durationMs ?? null,
     score: input.score ?? null,
@@ -57,6 +57,13 @@ function inputToRow(input: RunInput, modelId: number, source: Source, now: strin
     use_case: input.useCase ?? null,
     phase: input.phase ?? null,
     notes: input.notes ?? null,
+  };
+}
+
+function inputToRow(input: RunInput, modelId: number, source: Source, now: string): NewRunRow {
+  return {
+    model_id: modelId,
+    ...runFieldColumns(input),
     experiment_id: null,
     source,
     created_at: input.createdAt ?? now,
