@@ -1,31 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { runCli } from '../../src/cli/program.js';
-import type { CliIo } from '../../src/cli/io.js';
+import { useCliSandbox } from '../helpers/cli.js';
 import { loadConfig } from '../../src/config.js';
 import { connectDatabase } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 
-let dir: string;
-let env: Record<string, string>;
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sweetspot-cli-plan-'));
-  env = { SWEETSPOT_DB: path.join(dir, 'test.db'), SWEETSPOT_DATA_DIR: dir };
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { env, out: (t) => (out += t), err: (t) => (err += t), isTty: false };
-  const code = await runCli(args, io);
-  return { code, out, err };
-}
+const { ctx, cli } = useCliSandbox('sweetspot-cli-plan-');
 
 describe('sweetspot plan', () => {
   it('plans a sweep with the same service as the API, and the server lists its planned runs', async () => {
@@ -35,7 +16,7 @@ describe('sweetspot plan', () => {
     expect(res.out).toMatch(/Seeds: \d+, \d+\n/);
     expect(res.out).toContain('/api/v1/experiments/1/plan.json');
 
-    const config = loadConfig(env);
+    const config = loadConfig(ctx.env);
     const db = connectDatabase(config.database);
     try {
       await migrateToLatest(db);
