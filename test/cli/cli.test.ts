@@ -1,38 +1,21 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { runCli } from '../../src/cli/program.js';
-import type { CliIo } from '../../src/cli/io.js';
+import { useCliSandbox } from '../helpers/cli.js';
 import { loadConfig } from '../../src/config.js';
 import { connectDatabase } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 
-let dir: string;
-let env: Record<string, string>;
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sweetspot-cli-'));
-  env = { SWEETSPOT_DB: path.join(dir, 'test.db'), SWEETSPOT_DATA_DIR: dir };
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { env, out: (t) => (out += t), err: (t) => (err += t), isTty: false };
-  const code = await runCli(args, io);
-  return { code, out, err };
-}
+const { ctx, cli } = useCliSandbox();
 
 describe('sweetspot CLI', () => {
   it('migrate creates the database from nothing, then has nothing to do', async () => {
     const first = await cli('migrate');
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/applied 2026-11-25T1200-initial/);
-    expect(fs.existsSync(env.SWEETSPOT_DB!)).toBe(true);
+    expect(fs.existsSync(ctx.env.SWEETSPOT_DB!)).toBe(true);
     expect((await cli('migrate')).out).toBe('The database is up to date.\n');
   });
 
@@ -99,7 +82,7 @@ describe('sweetspot CLI', () => {
   it('a run logged by the CLI, the API and the form survives a restart', async () => {
     await cli('log', '--model', 'flux-dev', '--steps', '30');
     const open = async () => {
-      const config = loadConfig(env);
+      const config = loadConfig(ctx.env);
       const db = connectDatabase(config.database);
       await migrateToLatest(db);
       return { db, app: createApp({ db, config }) };
@@ -119,7 +102,7 @@ describe('sweetspot CLI', () => {
   });
 
   it('reports a bad configuration clearly', async () => {
-    env.PORT = 'x';
+    ctx.env.PORT = 'x';
     const res = await cli('migrate');
     expect(res.code).toBe(2);
     expect(res.err).toMatch(/PORT must be a number/);
@@ -130,7 +113,7 @@ describe('bin/sweetspot.js', () => {
   it('runs as a real command', async () => {
     const { execFile } = await import('node:child_process');
     const out = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, ['bin/sweetspot.js', '--help'], { env: { ...process.env, ...env } }, (error, stdout) =>
+      execFile(process.execPath, ['bin/sweetspot.js', '--help'], { env: { ...process.env, ...ctx.env } }, (error, stdout) =>
         error ? reject(error) : resolve(stdout),
       ),
     );
@@ -140,7 +123,7 @@ describe('bin/sweetspot.js', () => {
 
 describe('sweetspot analyze and report', () => {
   function writeCsv(name: string, text: string) {
-    const file = path.join(dir, name);
+    const file = path.join(ctx.dir, name);
     fs.writeFileSync(file, text);
     return file;
   }
@@ -159,7 +142,7 @@ describe('sweetspot analyze and report', () => {
     expect(res.out).toMatch(/Sweet spot: 30 steps/);
     expect(res.out).toMatch(/Render time: 0\.38 s \+ 0\.670 s per step/);
     expect(res.out).toMatch(/other — 2 rated runs[\s\S]*insufficient-data/);
-    expect(fs.existsSync(env.SWEETSPOT_DB!)).toBe(false);
+    expect(fs.existsSync(ctx.env.SWEETSPOT_DB!)).toBe(false);
   });
 
   it('analyze --json prints the API JSON, with settings and lower-is-better', async () => {
@@ -181,7 +164,7 @@ describe('sweetspot analyze and report', () => {
     const bad = await cli('analyze', writeCsv('b.csv', 'steps,score\n10,5\n0,6\n'));
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/line 3, steps: steps must be a whole number/);
-    expect((await cli('analyze', path.join(dir, 'none.csv'))).err).toMatch(/cannot read/);
+    expect((await cli('analyze', path.join(ctx.dir, 'none.csv'))).err).toMatch(/cannot read/);
   });
 
   it('report prints every stored model that has rated runs', async () => {
@@ -210,7 +193,7 @@ describe('sweetspot export settings', () => {
     const csv = (await cli('export', 'settings', '--format', 'csv')).out;
     expect(csv.split('\n')[0]).toMatch(/^model,model_name,scope,/);
     expect(csv).toContain(`flux-dev,FLUX.1 Dev,all,score,plateau-gap,0.25,ok`);
-    const file = path.join(dir, 'settings.md');
+    const file = path.join(ctx.dir, 'settings.md');
     expect((await cli('export', 'settings', '-o', file)).code).toBe(0);
     const written = fs.readFileSync(file, 'utf8');
     expect(written).toMatch(/^# Step settings/);
@@ -222,12 +205,12 @@ describe('sweetspot export settings', () => {
 describe('sweetspot migrate-data', () => {
   it('copies a tracker to a new database and prints the verified counts', async () => {
     await cli('demo');
-    const target = path.join(dir, 'copy.db');
-    const res = await cli('migrate-data', '--from', env.SWEETSPOT_DB!, '--to', target);
+    const target = path.join(ctx.dir, 'copy.db');
+    const res = await cli('migrate-data', '--from', ctx.env.SWEETSPOT_DB!, '--to', target);
     expect(res.code).toBe(0);
     expect(res.out).toMatch(/^runs\s+\d+ rows$/m);
     expect(res.out).toMatch(/runs checksum [0-9a-f]{64} \(identical on both sides\)/);
-    const again = await cli('migrate-data', '--from', env.SWEETSPOT_DB!, '--to', target);
+    const again = await cli('migrate-data', '--from', ctx.env.SWEETSPOT_DB!, '--to', target);
     expect(again.code).toBe(2);
     expect(again.err).toMatch(/already holds \d+ runs/);
   });
