@@ -116,10 +116,15 @@ describe('gallery', () => {
     expect((res.text.match(/\/thumb"/g) ?? []).length).toBeGreaterThanOrEqual(STEPS.length * SEEDS.length);
   });
 
-  it('is linked from the model report', async () => {
+  it('shows on the model report as a grid of thumbnails, linked to the whole gallery', async () => {
     const report = await request(ctx.app).get(`/models/${slug}`);
     expect(report.status).toBe(200);
     expect(report.text).toContain(`href="/models/${slug}/gallery"`);
+    expect(report.text).toContain('Renders by step count');
+    for (const steps of STEPS) expect(report.text).toContain(`>${steps} steps</th>`);
+    expect((report.text.match(/\/thumb"/g) ?? []).length).toBeGreaterThanOrEqual(STEPS.length * SEEDS.length);
+    expect(report.text).toMatch(new RegExp(`href="/models/${slug}/gallery\\?a=\\d+#compare"`));
+    expect(report.text).not.toContain('<b>test</b>');
   });
 
   it('compares two renders side by side at full size', async () => {

@@ -13,6 +13,10 @@ import { toHttpError } from '../error-handler.js';
 import { parseWith } from '../validate.js';
 import { modelInputFromForm } from './form-input.js';
 import { formErrors, formValues } from './form-errors.js';
+import { loadGallery } from '../../services/gallery.js';
+
+/** Rows of the X/Y gallery shown on the report itself (the gallery page shows them all). */
+const REPORT_GALLERY_ROWS = 4;
 
 const slugParam = z.object({ slug: slug('slug') });
 
@@ -48,6 +52,7 @@ export function modelPages(db: Db): Router {
     const values = reportFilterValues(req.query);
     const query = parseWith(analysisQuerySchema, reportQueryInput(values), 'filters');
     const report = await loadModelReport(db, s, query);
+    const gallery = await loadGallery(db, s);
     const { charts, missing } = reportCharts(report);
     res.render('model', {
       title: model.name,
@@ -62,6 +67,7 @@ export function modelPages(db: Db): Router {
       useCases: USE_CASES,
       phases: PHASES,
       rules: SWEET_SPOT_RULES,
+      gallery: { ...gallery, rows: gallery.rows.slice(0, REPORT_GALLERY_ROWS) },
     });
   });
 
