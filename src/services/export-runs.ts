@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../db/connect.js';
 import { listRunsAfterId, tagsForRuns, type RunFilter, type RunWithModel } from '../store/runs.js';
 import { NUMERIC_COLUMNS, RUN_CSV_COLUMNS, RUN_CSV_HEADER, neutraliseFormula } from './run-csv-columns.js';
+import type { Run } from './run-view.js';
 
 export const RUN_EXPORT_FORMATS = ['csv', 'json', 'ndjson'] as const;
 export type RunExportFormat = (typeof RUN_EXPORT_FORMATS)[number];
@@ -21,25 +22,11 @@ const BATCH_SIZE = 500;
  * slug), in the CSV's column order. No id or update time, so an export imported elsewhere and exported
  * again is byte for byte the same.
  */
-export interface ExportedRun {
-  model: string;
-  steps: number;
-  durationMs: number | null;
-  score: number | null;
-  seed: string | null;
-  prompt: string | null;
-  negativePrompt: string | null;
-  sampler: string | null;
-  guidance: number | null;
-  width: number | null;
-  height: number | null;
-  hardware: string | null;
-  useCase: string | null;
-  phase: string | null;
-  tags: string[];
-  notes: string | null;
-  createdAt: string;
-}
+export type ExportedRun = Pick<
+  Run,
+  | 'model' | 'steps' | 'durationMs' | 'score' | 'seed' | 'prompt' | 'negativePrompt' | 'sampler' | 'guidance'
+  | 'width' | 'height' | 'hardware' | 'useCase' | 'phase' | 'tags' | 'notes' | 'createdAt'
+>;
 
 export function runRowToExportedRun(row: RunWithModel, tags: readonly string[]): ExportedRun {
   return {

@@ -146,9 +146,8 @@ export interface GalleryRender {
   height: number;
 }
 
-/** The renders with images of the given prompt + seed groups of one model. */
-export function listGalleryRenders(db: Db, modelId: number, groups: readonly { prompt: string | null; seed: string | null }[]): Promise<GalleryRender[]> {
-  if (groups.length === 0) return Promise.resolve([]);
+/** A model's runs that have an image, with the columns a gallery cell shows. */
+function rendersOfModel(db: Db, modelId: number) {
   return db
     .selectFrom('runs')
     .innerJoin('images', 'images.id', 'runs.image_id')
@@ -163,7 +162,13 @@ export function listGalleryRenders(db: Db, modelId: number, groups: readonly { p
       'images.width',
       'images.height',
     ])
-    .where('runs.model_id', '=', modelId)
+    .where('runs.model_id', '=', modelId);
+}
+
+/** The renders with images of the given prompt + seed groups of one model. */
+export function listGalleryRenders(db: Db, modelId: number, groups: readonly { prompt: string | null; seed: string | null }[]): Promise<GalleryRender[]> {
+  if (groups.length === 0) return Promise.resolve([]);
+  return rendersOfModel(db, modelId)
     .where((eb) =>
       eb.or(
         groups.map((g) =>
@@ -180,21 +185,7 @@ export function listGalleryRenders(db: Db, modelId: number, groups: readonly { p
 
 /** One run with its image, for the side-by-side comparison (null when the run has no image or another model). */
 export function findRenderOfModel(db: Db, modelId: number, runId: number): Promise<GalleryRender | undefined> {
-  return db
-    .selectFrom('runs')
-    .innerJoin('images', 'images.id', 'runs.image_id')
-    .select([
-      'runs.id as run_id',
-      'runs.steps',
-      'runs.prompt',
-      'runs.seed',
-      'runs.score',
-      'runs.sampler',
-      'images.sha256',
-      'images.width',
-      'images.height',
-    ])
-    .where('runs.model_id', '=', modelId)
+  return rendersOfModel(db, modelId)
     .where('runs.id', '=', runId)
     .executeTakeFirst();
 }

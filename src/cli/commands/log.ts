@@ -6,6 +6,7 @@ import { runInputSchema } from '../../validation/run-input.js';
 import { issuesToDetails } from '../../validation/fields.js';
 import { withDatabase } from '../context.js';
 import { CliError, type CliIo } from '../io.js';
+import { withRenderSettings } from '../render-options.js';
 
 interface LogOptions {
   model?: string;
@@ -47,24 +48,18 @@ function inputFromOptions(o: LogOptions): Record<string, unknown> {
 const OPTION_NAME: Record<string, string> = { durationMs: '--duration', negativePrompt: '--negative-prompt', useCase: '--use-case' };
 
 export function registerLog(program: Command, io: CliIo): void {
-  program
-    .command('log')
-    .description('log one test render')
-    .requiredOption('--model <slug>', 'model slug, e.g. flux-dev')
-    .requiredOption('--steps <n>', 'inference steps')
-    .option('--duration <seconds>', 'render time in seconds, e.g. 12.4')
-    .option('--duration-ms <ms>', 'render time in milliseconds')
-    .option('--score <0-10>', 'quality score from 0 to 10')
-    .option('--seed <n>', 'seed (kept exact)')
-    .option('--prompt <text>', 'prompt')
-    .option('--negative-prompt <text>', 'negative prompt')
-    .option('--sampler <name>', 'sampler, e.g. euler')
-    .option('--guidance <n>', 'guidance / CFG')
-    .option('--width <px>', 'width in pixels')
-    .option('--height <px>', 'height in pixels')
-    .option('--hardware <name>', 'hardware, e.g. "RTX 4090" or api')
-    .option('--use-case <name>', 'concept-art, portrait, landscape or other')
-    .option('--phase <name>', 'draft, refine or final')
+  withRenderSettings(
+    program
+      .command('log')
+      .description('log one test render')
+      .requiredOption('--model <slug>', 'model slug, e.g. flux-dev')
+      .requiredOption('--steps <n>', 'inference steps')
+      .option('--duration <seconds>', 'render time in seconds, e.g. 12.4')
+      .option('--duration-ms <ms>', 'render time in milliseconds')
+      .option('--score <0-10>', 'quality score from 0 to 10')
+      .option('--seed <n>', 'seed (kept exact)')
+      .option('--prompt <text>', 'prompt'),
+  )
     .option('--tags <list>', 'comma-separated tags')
     .option('--notes <text>', 'notes')
     .option('--json', 'print the stored run as JSON')

@@ -4,6 +4,7 @@ import { experimentInputSchema } from '../../validation/experiment-input.js';
 import { issuesToDetails } from '../../validation/fields.js';
 import { withDatabase } from '../context.js';
 import { CliError, type CliIo } from '../io.js';
+import { withRenderSettings } from '../render-options.js';
 
 interface PlanOptions {
   model: string;
@@ -38,22 +39,16 @@ function inputFromOptions(o: PlanOptions): Record<string, unknown> {
 }
 
 export function registerPlan(program: Command, io: CliIo): void {
-  program
-    .command('plan')
-    .description('plan a sweep: every step count × seed × prompt becomes a planned run to fill in')
-    .requiredOption('--model <slug>', 'model slug, e.g. flux-dev')
-    .requiredOption('--steps <list>', 'step list as in X/Y plots: "10,20,30", "10-50 (+5)" or "10-50 [9]"')
-    .option('--seeds <n|list>', 'a number of seeds to draw, or the seeds: "42,1234"', '3')
-    .option('--prompt <text>', 'a prompt (repeat for several)', collect, [] as string[])
-    .option('--name <text>', 'a name for the experiment')
-    .option('--negative-prompt <text>', 'negative prompt')
-    .option('--sampler <name>', 'sampler, e.g. euler')
-    .option('--guidance <n>', 'guidance / CFG')
-    .option('--width <px>', 'width in pixels')
-    .option('--height <px>', 'height in pixels')
-    .option('--hardware <name>', 'hardware, e.g. "RTX 4090" or api')
-    .option('--use-case <name>', 'concept-art, portrait, landscape or other')
-    .option('--phase <name>', 'draft, refine or final')
+  withRenderSettings(
+    program
+      .command('plan')
+      .description('plan a sweep: every step count × seed × prompt becomes a planned run to fill in')
+      .requiredOption('--model <slug>', 'model slug, e.g. flux-dev')
+      .requiredOption('--steps <list>', 'step list as in X/Y plots: "10,20,30", "10-50 (+5)" or "10-50 [9]"')
+      .option('--seeds <n|list>', 'a number of seeds to draw, or the seeds: "42,1234"', '3')
+      .option('--prompt <text>', 'a prompt (repeat for several)', collect, [] as string[])
+      .option('--name <text>', 'a name for the experiment'),
+  )
     .option('--notes <text>', 'notes')
     .option('--json', 'print the experiment with its planned runs as JSON')
     .action(async (options: PlanOptions) => {
