@@ -1,6 +1,6 @@
 import type { Db } from '../db/connect.js';
 import type { ModelRow } from '../db/schema.js';
-import { findModelBySlug, insertModel, listModels } from '../store/models.js';
+import { findModelById, findModelBySlug, insertModel, listModels } from '../store/models.js';
 import { deleteAlias, findAlias, listAliases, mergeModelRows, upsertAlias, type AliasRow } from '../store/model-aliases.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 
@@ -70,7 +70,8 @@ export async function resolveModelForName(db: Db, fileModelName: string, now: st
   const alias = fileModelName.trim().slice(0, MAX_ALIAS);
   const known = await findAlias(db, alias);
   if (known) {
-    const model = await db.selectFrom('models').selectAll().where('id', '=', known.model_id).executeTakeFirstOrThrow();
+    // The alias's foreign key cascades on delete, so its model exists.
+    const model = (await findModelById(db, known.model_id))!;
     return { model, created: false, matchedBy: 'alias' };
   }
   const key = normaliseModelName(alias);

@@ -9,6 +9,10 @@ export function findModelBySlug(db: Db, slug: string): Promise<ModelRow | undefi
   return db.selectFrom('models').selectAll().where('slug', '=', slug).executeTakeFirst();
 }
 
+export function findModelById(db: Db, id: number): Promise<ModelRow | undefined> {
+  return db.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 export function findModelsBySlugs(db: Db, slugs: readonly string[]): Promise<ModelRow[]> {
   if (slugs.length === 0) return Promise.resolve([]);
   return db.selectFrom('models').selectAll().where('slug', 'in', slugs).execute();
