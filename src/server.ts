@@ -8,7 +8,8 @@ import { cleanUpTempFiles } from './services/temp-files.js';
 
 /** Starts the server: config → db → migrate → createApp(deps).listen. Resolves once it listens. */
 export async function startServer(config: Config): Promise<{ url: string; close: () => Promise<void> }> {
-  const db = connectDatabase(config.database);
+  // A long-running writer: WAL checkpoints run in their own thread, off the request path.
+  const db = connectDatabase(config.database, { checkpointInBackground: true });
   await migrateToLatest(db);
   const cleaned = await cleanUpInterruptedImports(db);
   if (cleaned > 0) console.error(`Cleaned up ${cleaned} interrupted import${cleaned === 1 ? '' : 's'} (nothing of them was kept).`);

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 import type { Database } from './schema.js';
+import { BACKSTOP_CHECKPOINT_PAGES, startWalCheckpointer } from './wal-checkpointer.js';
 
 export type Db = Kysely<Database>;
 
@@ -12,6 +13,13 @@ export type Dialect = 'sqlite' | 'postgres';
 
 /** How long a writer waits for another writer's lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * SQLite's page cache per connection, in KiB (the default is 2 MiB). Logged runs land all over the
+ * score, duration and per-model indexes; with the small default cache each batch read those index
+ * pages back from the file. A cap, not an allocation: a small database uses only what it has.
+ */
+export const SQLITE_CACHE_KIB = 64 * 1024;
 
 export function isPostgresUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
@@ -27,6 +35,19 @@ export interface ConnectOptions {
   poolSize?: number;
   /** Close idle PostgreSQL connections after this long (default 10 s). */
   idleTimeoutMs?: number;
+  /** SQLite file: checkpoint the WAL in a worker thread instead of inside commits (the server does). */
+  checkpointInBackground?: boolean;
+}
+
+const sqliteHandles = new WeakMap<Db, SQLite.Database>();
+
+/**
+ * The better-sqlite3 connection behind a SQLite Kysely instance (not a transaction), for the few
+ * hot paths that run many statements synchronously; undefined on PostgreSQL. Use it only inside
+ * `db.connection().execute(...)`, which holds Kysely's lock on that connection.
+ */
+export function sqliteHandleOf(db: Db): SQLite.Database | undefined {
+  return sqliteHandles.get(db);
 }
 
 /**
@@ -50,8 +71,20 @@ export function connectDatabase(location: string, options: ConnectOptions = {}):
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
+  let stopCheckpointer = () => {};
+  if (options.checkpointInBackground && location !== ':memory:') {
+    sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+    stopCheckpointer = startWalCheckpointer(location);
+  }
+  const close = () => {
+    stopCheckpointer();
+    sqlite.close();
+  };
   // Write transactions begin IMMEDIATE: see ImmediateSqliteDialect for why.
-  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite, close) }) });
+  sqliteHandles.set(db, sqlite);
+  return db;
 }
 
 /** Prepared statements kept per SQL text (the same query is prepared once, not on every call). */
@@ -62,10 +95,10 @@ const STATEMENT_CACHE_SIZE = 500;
  * preparing costs as much as running a small one. Safe because each statement runs to completion
  * synchronously (`all`/`run`); nothing here keeps one open with `iterate`.
  */
-function withStatementCache(sqlite: SQLite.Database): { close(): void; prepare(sql: string): SQLite.Statement } {
+function withStatementCache(sqlite: SQLite.Database, close: () => void): { close(): void; prepare(sql: string): SQLite.Statement } {
   const cache = new Map<string, SQLite.Statement>();
   return {
-    close: () => sqlite.close(),
+    close,
     prepare(sql: string) {
       let statement = cache.get(sql);
       if (!statement) {
