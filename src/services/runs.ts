@@ -5,7 +5,7 @@ import {
   countRuns,
   deleteRun as deleteRunRow,
   findRunById,
-  insertRuns,
+  insertRunsInTransaction,
   listRuns as listRunRows,
   replaceRunTags,
   tagsForRuns,
@@ -79,11 +79,9 @@ export async function createRuns(db: Db, inputs: readonly RunInput[], source: So
   const batch = inputs.length > 1;
   const idBySlug = await modelIdsFor(db, inputs, (i) => (batch ? `[${i}].` : ''));
   const now = new Date().toISOString();
-  return db.transaction().execute((trx) =>
-    insertRuns(
-      trx,
-      inputs.map((input) => ({ row: inputToRow(input, idBySlug.get(input.model)!, source, now), tags: input.tags ?? [] })),
-    ),
+  return insertRunsInTransaction(
+    db,
+    inputs.map((input) => ({ row: inputToRow(input, idBySlug.get(input.model)!, source, now), tags: input.tags ?? [] })),
   );
 }
 
