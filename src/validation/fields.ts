@@ -5,6 +5,14 @@ import { z } from 'zod';
 // field is nullable, an error naming the field where it is required), and names the field in its
 // message so a person knows what to fix.
 
+/** The exact forms the builders below accept after their clean-up (also used by plain-run-input.ts). */
+export const SLUG_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+export const SEED_PATTERN = /^-?\d{1,30}$/;
+export const TAG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} _.:-]{0,63}$/u;
+export const TIMESTAMP_PATTERN = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+export const MAX_SLUG_LENGTH = 64;
+export const MAX_TAGS = 20;
+
 const blankToNull = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? null : v);
 const toNumber = (v: unknown) => {
   const value = blankToNull(v);
@@ -63,11 +71,9 @@ export function optionalSeed(field: string) {
       if (typeof value === 'number') return Number.isSafeInteger(value) ? String(value) : Number.NaN;
       return typeof value === 'string' ? value.trim() : value;
     },
-    z.string({ error: message }).regex(/^-?\d{1,30}$/, { error: message }).nullable(),
+    z.string({ error: message }).regex(SEED_PATTERN, { error: message }).nullable(),
   ).optional();
 }
-
-const TAG = /^[\p{L}\p{N}][\p{L}\p{N} _.:-]{0,63}$/u;
 
 /** Tags as a list or a comma-separated string; trimmed, lower-cased, de-duplicated. */
 export function tags(field: string) {
@@ -80,12 +86,12 @@ export function tags(field: string) {
     },
     z
       .array(
-        z.string().regex(TAG, {
+        z.string().regex(TAG_PATTERN, {
           error: `${field}: each tag is 1–64 letters, digits, spaces or _ . : - and starts with a letter or digit`,
         }),
         { error: `${field} must be a list of tags or a comma-separated string` },
       )
-      .max(20, { error: `${field}: at most 20 tags` }),
+      .max(MAX_TAGS, { error: `${field}: at most ${MAX_TAGS} tags` }),
   );
 }
 
@@ -98,7 +104,7 @@ export function optionalTimestamp(field: string) {
       const ms = Date.parse(value.trim());
       return Number.isNaN(ms) ? value : new Date(ms).toISOString();
     },
-    z.string({ error: message }).regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, { error: message }).nullable(),
+    z.string({ error: message }).regex(TIMESTAMP_PATTERN, { error: message }).nullable(),
   ).optional();
 }
 
@@ -108,8 +114,8 @@ export const slug = (field: string) =>
     z
       .string({ error: `${field} is required` })
       .min(1, { error: `${field} is required` })
-      .max(64, { error: `${field} must be at most 64 characters` })
-      .regex(/^[a-z0-9][a-z0-9._-]*$/, {
+      .max(MAX_SLUG_LENGTH, { error: `${field} must be at most ${MAX_SLUG_LENGTH} characters` })
+      .regex(SLUG_PATTERN, {
         error: `${field} must be lower-case letters, digits, '.', '_' or '-' (e.g. flux-dev)`,
       }),
   );

@@ -6,23 +6,37 @@ export const MAX_STEPS = 10_000;
 export const MAX_BATCH = 10_000;
 const DAY_MS = 86_400_000;
 
+/** The bounds of a run's fields: the schema below and the fast path in plain-run-input.ts share them. */
+export const RUN_NUMBER_RANGES = {
+  steps: [1, MAX_STEPS],
+  durationMs: [0, 7 * DAY_MS],
+  score: [0, 10],
+  guidance: [0, 100],
+  width: [1, 65_536],
+  height: [1, 65_536],
+} as const;
+export const RUN_TEXT_LENGTHS = { prompt: 20_000, negativePrompt: 20_000, sampler: 100, hardware: 100, notes: 20_000 } as const;
+
+const range = RUN_NUMBER_RANGES;
+const text = (field: keyof typeof RUN_TEXT_LENGTHS) => optionalText(field, RUN_TEXT_LENGTHS[field]);
+
 const runFields = {
   model: slug('model'),
-  steps: wholeNumber('steps', 1, MAX_STEPS),
-  durationMs: optionalDecimal('durationMs', 0, 7 * DAY_MS),
-  score: optionalDecimal('score', 0, 10),
+  steps: wholeNumber('steps', ...range.steps),
+  durationMs: optionalDecimal('durationMs', ...range.durationMs),
+  score: optionalDecimal('score', ...range.score),
   seed: optionalSeed('seed'),
-  prompt: optionalText('prompt', 20_000),
-  negativePrompt: optionalText('negativePrompt', 20_000),
-  sampler: optionalText('sampler', 100),
-  guidance: optionalDecimal('guidance', 0, 100),
-  width: optionalWholeNumber('width', 1, 65_536),
-  height: optionalWholeNumber('height', 1, 65_536),
-  hardware: optionalText('hardware', 100),
+  prompt: text('prompt'),
+  negativePrompt: text('negativePrompt'),
+  sampler: text('sampler'),
+  guidance: optionalDecimal('guidance', ...range.guidance),
+  width: optionalWholeNumber('width', ...range.width),
+  height: optionalWholeNumber('height', ...range.height),
+  hardware: text('hardware'),
   useCase: optionalOneOf('useCase', USE_CASES),
   phase: optionalOneOf('phase', PHASES),
   tags: tags('tags').optional(),
-  notes: optionalText('notes', 20_000),
+  notes: text('notes'),
   createdAt: optionalTimestamp('createdAt'),
 };
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/connect.js';
 import { createRun, createRuns, deleteRun, getRun, updateRun } from '../../services/runs.js';
 import { listRunsByQuery } from '../../services/run-listing.js';
+import { readPlainRunBatch, readPlainRunInput } from '../../validation/plain-run-input.js';
 import { runBatchSchema, runInputSchema, runPatchSchema } from '../../validation/run-input.js';
 import { runQuerySchema } from '../../validation/run-query.js';
 import { wholeNumber } from '../../validation/fields.js';
@@ -25,12 +26,12 @@ export function runsApi(db: Db): Router {
       throw new HttpError(400, 'invalid_body', 'Send a JSON run object or an array of runs with Content-Type: application/json');
     }
     if (Array.isArray(body)) {
-      const runs = parseWith(runBatchSchema, body, 'batch');
+      const runs = readPlainRunBatch(body) ?? parseWith(runBatchSchema, body, 'batch');
       const ids = await createRuns(db, runs, 'api');
       res.status(201).json({ created: ids.length, ids });
       return;
     }
-    const run = await createRun(db, parseWith(runInputSchema, body, 'run'), 'api');
+    const run = await createRun(db, readPlainRunInput(body) ?? parseWith(runInputSchema, body, 'run'), 'api');
     res.status(201).location(`/api/v1/runs/${run.id}`).json(run);
   });
 
