@@ -1,4 +1,5 @@
 import type { Db } from '../db/connect.js';
+import { runsVersion } from '../store/data-version.js';
 import { listModels } from '../store/models.js';
 import { analyzeModel } from './analysis.js';
 
@@ -8,13 +9,43 @@ export interface AnalysisWarmer {
   stop(): void;
 }
 
+export interface WarmerState {
+  /** The runs' version at the previous look. */
+  seen: string | null;
+  /** The runs' version the last pass made fresh. */
+  warmed: string | null;
+  /** When the last pass began (ms). */
+  warmedAt: number;
+}
+
 /**
- * Keeps each model's default analysis fresh off the request path: every `intervalMs` it recomputes
- * the analyses whose inputs changed since they were cached (analyzeModel is a cache hit otherwise), so
- * a page or API request after a burst of writes rarely pays for the SQL aggregation itself.
+ * Whether a pass should run now, given the runs' version just read. A pass waits until the version
+ * has held still for one interval (the writes paused): during a burst of logging each pass would
+ * otherwise cost every following request its time on the one thread. While writes never pause, it
+ * still runs once every `maxWaitMs`. Returns the state to keep.
  */
-export function startAnalysisWarmer(db: Db, { intervalMs = 2000, log = (err: unknown) => console.error(err) } = {}): AnalysisWarmer {
+export function planWarming(state: WarmerState, version: string, now: number, maxWaitMs: number): { warm: boolean; state: WarmerState } {
+  const settled = version === state.seen;
+  const seenState = { ...state, seen: version };
+  if (version === state.warmed) return { warm: false, state: seenState };
+  if (!settled && now - state.warmedAt < maxWaitMs) return { warm: false, state: seenState };
+  return { warm: true, state: { seen: version, warmed: version, warmedAt: now } };
+}
+
+/**
+ * Keeps each model's default analysis fresh off the request path: every `intervalMs` it reads the
+ * runs' version (one small query) and, when writes have paused, recomputes the analyses whose inputs
+ * changed since they were cached (analyzeModel is a cache hit otherwise), so a page or API request
+ * after a burst of writes rarely pays for the SQL aggregation itself.
+ */
+export function startAnalysisWarmer(
+  db: Db,
+  { intervalMs = 1000, maxWaitMs = 30_000, log = (err: unknown) => console.error(err) } = {},
+): AnalysisWarmer {
   let running: Promise<void> | null = null;
+  // Counting from the start, the first pass too waits for the data to hold still (a server started
+  // for a burst of imports should not analyse half of it first).
+  let state: WarmerState = { seen: null, warmed: null, warmedAt: Date.now() };
   const refresh = () => {
     running ??= (async () => {
       try {
@@ -27,7 +58,17 @@ export function startAnalysisWarmer(db: Db, { intervalMs = 2000, log = (err: unk
     })();
     return running;
   };
-  const timer = setInterval(() => void refresh(), intervalMs);
+  const tick = async () => {
+    if (running) return;
+    try {
+      const plan = planWarming(state, await runsVersion(db), Date.now(), maxWaitMs);
+      state = plan.state;
+      if (plan.warm) await refresh();
+    } catch (err) {
+      log(err);
+    }
+  };
+  const timer = setInterval(() => void tick(), intervalMs);
   timer.unref();
   return { refresh, stop: () => clearInterval(timer) };
 }
