@@ -162,7 +162,8 @@ function rendersOfModel(db: Db, modelId: number) {
       'images.width',
       'images.height',
     ])
-    .where('runs.model_id', '=', modelId);
+    .where('runs.model_id', '=', modelId)
+    .where('runs.image_id', 'is not', null); // lets the planner use the partial index of rendered runs
 }
 
 /** The renders with images of the given prompt + seed groups of one model. */
