@@ -2,6 +2,7 @@ import type { Db } from '../db/connect.js';
 import { stepSummaries } from '../store/summaries.js';
 import { analyzeModel, type ModelAnalysis } from './analysis.js';
 import { countDemoRuns } from './demo.js';
+import { cachedUntilRunsChange } from './runs-version-cache.js';
 import { InputError } from './errors.js';
 import { listModels, describeGuideRange, type Model } from './models.js';
 
@@ -73,7 +74,11 @@ export interface Dashboard {
  * digest of its analysis (sweet spot, interval, confidence, curve, what to log next).
  */
 export async function loadDashboard(db: Db): Promise<Dashboard> {
-  const [models, summaries, demoRuns] = await Promise.all([listModels(db), stepSummaries(db), countDemoRuns(db)]);
+  const [models, summaries, demoRuns] = await Promise.all([
+    listModels(db),
+    cachedUntilRunsChange(db, 'step-summaries', () => stepSummaries(db)),
+    countDemoRuns(db),
+  ]);
   const levelsByModel = new Map<number, StepSummary[]>();
   for (const s of summaries) {
     const list = levelsByModel.get(s.model_id) ?? [];

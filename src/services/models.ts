@@ -2,7 +2,7 @@ import type { Db } from '../db/connect.js';
 import type { ModelRow } from '../db/schema.js';
 import { findModelBySlug, insertModel, listModels as listModelRows, modelRunCounts, updateModel as updateModelRow } from '../store/models.js';
 import { modelInputSchema, type ModelInput, type ModelPatch } from '../validation/model-input.js';
-import { runsVersion } from '../store/data-version.js';
+import { cachedUntilRunsChange } from './runs-version-cache.js';
 import { issuesToDetails } from '../validation/fields.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 
@@ -61,17 +61,9 @@ export function describeGuideRange(guide: GuideRange): string | null {
   return `Guide: ${parts.join(', ')}${span}`;
 }
 
-const countCaches = new WeakMap<Db, { version: string; counts: Promise<Awaited<ReturnType<typeof modelRunCounts>>> }>();
-
 /** Runs, rated runs and step levels per model: counting reads every run, so the answer is kept until any run changes. */
-async function runCounts(db: Db): Promise<Awaited<ReturnType<typeof modelRunCounts>>> {
-  const version = await runsVersion(db);
-  const cached = countCaches.get(db);
-  if (cached?.version === version) return cached.counts;
-  const counts = modelRunCounts(db);
-  countCaches.set(db, { version, counts });
-  counts.catch(() => countCaches.delete(db));
-  return counts;
+function runCounts(db: Db): Promise<Awaited<ReturnType<typeof modelRunCounts>>> {
+  return cachedUntilRunsChange(db, 'model-run-counts', () => modelRunCounts(db));
 }
 
 export async function listModels(db: Db): Promise<Model[]> {

@@ -19,8 +19,7 @@ import type { RunInput, RunPatch } from '../validation/run-input.js';
 import { InputError, NotFoundError } from './errors.js';
 import { runRowToRun, type Run } from './run-view.js';
 import { RunWriteQueue } from './run-write-queue.js';
-import { LruCache } from './lru-cache.js';
-import { runsVersion } from '../store/data-version.js';
+import { cachedUntilRunsChange } from './runs-version-cache.js';
 
 /** Looks up every model slug the runs name; unknown slugs are input errors naming each run. */
 async function modelIdsFor(db: Db, inputs: readonly { model?: string }[], fieldPrefix: (i: number) => string) {
@@ -142,18 +141,9 @@ const SORT_VALUE: Record<RunSortKey, (r: Run) => string | number | null> = {
   duration: (r) => r.durationMs,
 };
 
-const countCaches = new WeakMap<Db, LruCache<string, number>>();
-
 /** Counting the matching runs reads all of them; the answer is kept until any run changes. */
-async function cachedCount(db: Db, filter: RunFilter): Promise<number> {
-  const cache = countCaches.get(db) ?? new LruCache<string, number>(200);
-  countCaches.set(db, cache);
-  const key = `${await runsVersion(db)}|${JSON.stringify(filter)}`;
-  const cached = cache.get(key);
-  if (cached !== undefined) return cached;
-  const total = await countRuns(db, filter);
-  cache.set(key, total);
-  return total;
+function cachedCount(db: Db, filter: RunFilter): Promise<number> {
+  return cachedUntilRunsChange(db, `run-count|${JSON.stringify(filter)}`, () => countRuns(db, filter));
 }
 
 export async function listRuns(
