@@ -49,14 +49,19 @@ export type RunWithModel = RunRow & { model_slug: string; model_name: string };
 
 type RunQuery = SelectQueryBuilder<Database, 'runs' | 'models', object>;
 
-function applyFilter(query: RunQuery, filter: RunFilter): RunQuery {
+/** Filter columns that can be kept from choosing the index of a listing (see listRuns). */
+type SteerableColumn = 'runs.steps' | 'runs.hardware';
+
+function applyFilter(query: RunQuery, filter: RunFilter, notForIndex: ReadonlySet<SteerableColumn> = new Set()): RunQuery {
+  // SQLite's unary + leaves the value alone but keeps the planner from using an index on the column.
+  const col = (c: SteerableColumn) => (notForIndex.has(c) ? sql<unknown>`+${sql.ref(c)}` : sql.ref(c));
   let q = query;
   if (filter.modelId !== undefined) q = q.where('runs.model_id', '=', filter.modelId);
-  if (filter.stepsMin !== undefined) q = q.where('runs.steps', '>=', filter.stepsMin);
-  if (filter.stepsMax !== undefined) q = q.where('runs.steps', '<=', filter.stepsMax);
+  if (filter.stepsMin !== undefined) q = q.where(col('runs.steps'), '>=', filter.stepsMin);
+  if (filter.stepsMax !== undefined) q = q.where(col('runs.steps'), '<=', filter.stepsMax);
   if (filter.phase !== undefined) q = q.where('runs.phase', '=', filter.phase);
   if (filter.useCase !== undefined) q = q.where('runs.use_case', '=', filter.useCase);
-  if (filter.hardware !== undefined) q = q.where('runs.hardware', '=', filter.hardware);
+  if (filter.hardware !== undefined) q = q.where(col('runs.hardware'), '=', filter.hardware);
   if (filter.experimentId !== undefined) q = q.where('runs.experiment_id', '=', filter.experimentId);
   if (filter.tag !== undefined) {
     const tag = filter.tag;
@@ -92,7 +97,11 @@ export function listRuns(db: Db, query: RunListQuery): Promise<RunWithModel[]> {
   const nullable = NULLABLE_SORTS.has(query.sort);
   const dir = query.direction;
   const cmp = dir === 'asc' ? '>' : '<';
-  let q = applyFilter(baseQuery(db), query.filter);
+  // A page is the first rows in the sort order that match: read along the sort column's index and
+  // stop after `limit`. Without statistics SQLite prefers the (model, steps) or (model, hardware)
+  // index for a steps range or a hardware, then sorts every match — 1.2 s for one page at 10⁶ runs.
+  const notForIndex = new Set<SteerableColumn>(dialectOf(db) === 'sqlite' ? ['runs.hardware', ...(query.sort === 'steps' ? [] : ['runs.steps' as const])] : []);
+  let q = applyFilter(baseQuery(db), query.filter, notForIndex);
   const after = query.after;
   if (after) {
     if (after.value === null) {
@@ -288,17 +297,29 @@ export async function tagsForRuns(db: Db, runIds: readonly number[]): Promise<Ma
   return byRun;
 }
 
-/** Distinct values of the free-text facets, for filter drop-downs and form suggestions. */
+/** Most hardware names a drop-down offers. */
+const MAX_HARDWARE_NAMES = 200;
+
+/**
+ * The hardware names runs were logged with, for filter drop-downs and form suggestions. A DISTINCT
+ * reads every run (0.3 s at 10⁶ runs); instead each model's names are stepped through on the
+ * (model, hardware, …) index, one seek per name.
+ */
 export async function distinctHardware(db: Db): Promise<string[]> {
-  const rows = await db
-    .selectFrom('runs')
-    .select('hardware')
-    .distinct()
-    .where('hardware', 'is not', null)
-    .orderBy('hardware')
-    .limit(200)
-    .execute();
-  return rows.map((r) => r.hardware).filter((h): h is string => h !== null);
+  const models = await db.selectFrom('models').select('id').execute();
+  const names = new Set<string>();
+  for (const { id } of models) {
+    let after: string | null = null;
+    while (names.size < MAX_HARDWARE_NAMES) {
+      let q = db.selectFrom('runs').select('hardware').where('model_id', '=', id).where('hardware', 'is not', null);
+      if (after !== null) q = q.where('hardware', '>', after);
+      const next: string | null | undefined = (await q.orderBy('hardware').limit(1).executeTakeFirst())?.hardware;
+      if (next == null) break;
+      names.add(next);
+      after = next;
+    }
+  }
+  return [...names].sort();
 }
 
 export async function countTagged(db: Db, tag: string): Promise<number> {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/connect.js';
 import type { NewRunRow } from '../../src/db/schema.js';
-import { insertRunsInTransaction } from '../../src/store/runs.js';
+import { distinctHardware, insertRunsInTransaction } from '../../src/store/runs.js';
 import { countRows, openTestDatabase } from '../helpers/test-app.js';
 
 let db: Db | undefined;
@@ -92,5 +92,20 @@ describe('insertRunsInTransaction', () => {
     await ours;
     const steps = await db.selectFrom('runs').select('steps').execute();
     expect(steps.map((r) => r.steps)).toEqual([25]);
+  });
+});
+
+describe('distinctHardware', () => {
+  it('lists every hardware name once, across models, sorted, without blanks', async () => {
+    const { db, model } = await setUp();
+    const other = await db.selectFrom('models').select('id').where('slug', '!=', 'flux-dev').executeTakeFirstOrThrow();
+    await insertRunsInTransaction(
+      db,
+      [
+        [model.id, 'RTX 4090'], [model.id, 'A100'], [model.id, 'RTX 4090'], [model.id, null],
+        [other.id, 'M3 Max'], [other.id, 'A100'], [other.id, 'api'],
+      ].map(([modelId, hardware]) => ({ row: row(modelId as number, 20, { hardware: hardware as string | null }), tags: [] })),
+    );
+    expect(await distinctHardware(db)).toEqual(['A100', 'M3 Max', 'RTX 4090', 'api']);
   });
 });
