@@ -2,6 +2,9 @@ import type { Db } from '../db/connect.js';
 import { runsVersion } from '../store/data-version.js';
 import { listModels } from '../store/models.js';
 import { analyzeModel } from './analysis.js';
+import { loadDashboard } from './dashboard.js';
+import { loadModelReport } from './model-report.js';
+import { buildSettingsSheet } from './settings-sheet.js';
 
 export interface AnalysisWarmer {
   /** Runs one pass now (tests and the benchmark call it); resolves when every stale analysis is fresh. */
@@ -33,7 +36,8 @@ export function planWarming(state: WarmerState, version: string, now: number, ma
 }
 
 /**
- * Keeps each model's default analysis fresh off the request path: every `intervalMs` it reads the
+ * Keeps each model's default analysis (and the dashboard's summaries and the export page's
+ * per-use-case analyses) fresh off the request path: every `intervalMs` it reads the
  * runs' version (one small query) and, when writes have paused, recomputes the analyses whose inputs
  * changed since they were cached (analyzeModel is a cache hit otherwise), so a page or API request
  * after a burst of writes rarely pays for the SQL aggregation itself.
@@ -49,7 +53,12 @@ export function startAnalysisWarmer(
   const refresh = () => {
     running ??= (async () => {
       try {
-        for (const model of await listModels(db)) await analyzeModel(db, model.slug, {});
+        for (const model of await listModels(db)) {
+          await analyzeModel(db, model.slug, {});
+          await loadModelReport(db, model.slug, {}); // the unfiltered report page (samples, times, choices)
+        }
+        await loadDashboard(db); // its per-level summaries
+        await buildSettingsSheet(db, {}); // the per-use-case analyses of the export page
       } catch (err) {
         log(err);
       } finally {
