@@ -5,14 +5,15 @@ import type { RunInput } from '../validation/run-input.js';
 /** Most runs one group commit takes. */
 const MAX_GROUP = 500;
 
-interface Pending {
+interface Pending<T> {
   input: RunInput;
   source: Source;
-  resolve: (id: number) => void;
+  resolve: (stored: T) => void;
   reject: (err: unknown) => void;
 }
 
-type InsertBatch = (db: Db, inputs: readonly RunInput[], source: Source) => Promise<number[]>;
+/** Stores runs in one transaction and answers each (its id, or the stored run), in input order. */
+type InsertBatch<T> = (db: Db, inputs: readonly RunInput[], source: Source) => Promise<T[]>;
 
 /**
  * Group commit for single runs: runs logged at the same moment (many clients at once) are written in
@@ -20,16 +21,16 @@ type InsertBatch = (db: Db, inputs: readonly RunInput[], source: Source) => Prom
  * its own answer: if the group fails (one run clashes with the database), every run of it is retried
  * on its own, and only the faulty one fails.
  */
-export class RunWriteQueue {
-  private pending: Pending[] = [];
+export class RunWriteQueue<T> {
+  private pending: Pending<T>[] = [];
   private scheduled = false;
 
   constructor(
     private readonly db: Db,
-    private readonly insertBatch: InsertBatch,
+    private readonly insertBatch: InsertBatch<T>,
   ) {}
 
-  add(input: RunInput, source: Source): Promise<number> {
+  add(input: RunInput, source: Source): Promise<T> {
     return new Promise((resolve, reject) => {
       this.pending.push({ input, source, resolve, reject });
       if (!this.scheduled) {
@@ -43,17 +44,17 @@ export class RunWriteQueue {
     const group = this.pending.splice(0, MAX_GROUP);
     if (this.pending.length > 0) setImmediate(() => void this.flush());
     else this.scheduled = false;
-    const bySource = new Map<Source, Pending[]>();
+    const bySource = new Map<Source, Pending<T>[]>();
     for (const p of group) bySource.set(p.source, [...(bySource.get(p.source) ?? []), p]);
     for (const [source, items] of bySource) {
       try {
-        const ids = await this.insertBatch(this.db, items.map((p) => p.input), source);
-        items.forEach((p, i) => p.resolve(ids[i]!));
+        const stored = await this.insertBatch(this.db, items.map((p) => p.input), source);
+        items.forEach((p, i) => p.resolve(stored[i]!));
       } catch {
         for (const p of items) {
           try {
-            const [id] = await this.insertBatch(this.db, [p.input], source);
-            p.resolve(id!);
+            const [stored] = await this.insertBatch(this.db, [p.input], source);
+            p.resolve(stored!);
           } catch (err) {
             p.reject(err);
           }

@@ -21,6 +21,19 @@ async function expectRejected(body: unknown, field: string, pattern: RegExp, sta
 }
 
 describe('POST /api/v1/runs', () => {
+  it('answers each run exactly as reading it back does (every field, plain and coerced input)', async () => {
+    const full = {
+      model: 'flux-dev', steps: 28, durationMs: 19_140.5, score: 8.25, seed: 1234567, prompt: 'a lighthouse',
+      negativePrompt: 'blurry', sampler: 'euler', guidance: 3.5, width: 1024, height: 768, hardware: 'RTX 4090',
+      useCase: 'landscape', phase: 'final', tags: ['zeta', 'alpha'], notes: 'second pass', createdAt: '2026-11-20T08:00:00.000Z',
+    };
+    for (const body of [full, { ...full, steps: '28', prompt: '  ', tags: 'Zeta, alpha' }, { model: 'flux-schnell', steps: 4 }]) {
+      const posted = await request(t.app).post('/api/v1/runs').send(body).expect(201);
+      const read = await request(t.app).get(`/api/v1/runs/${posted.body.id}`).expect(200);
+      expect(posted.body).toEqual(read.body);
+    }
+  });
+
   it('stores one run and answers 201 with it', async () => {
     const res = await request(t.app)
       .post('/api/v1/runs')
