@@ -36,6 +36,7 @@ const quick = args.includes('--quick');
 const SIZES = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
 const CSV_ROWS = quick ? 100_000 : 1_000_000;
 const INGEST_ROWS = quick ? 20_000 : 50_000;
+const INGEST_ROUNDS = 3;
 const LOAD_SECONDS = quick ? 3 : 5;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sweetspot-bench-'));
 const figures: Figure[] = [];
@@ -131,7 +132,8 @@ async function main() {
     await startAnalysisWarmer(db, { intervalMs: 3_600_000 }).refresh();
     const server = await listen(createApp({ db, config }));
     const analysis = await latencies(`${server.url}/api/v1/models/flux-dev/analysis`, 200);
-    const report = await latencies(`${server.url}/models/flux-dev`, 60);
+    // 200 samples like the analysis: the p99 of 60 would be their single slowest request.
+    const report = await latencies(`${server.url}/models/flux-dev`, 200);
     const page1 = await latencies(`${server.url}/api/v1/runs?limit=50`, 60);
     const deepPage = Math.min(10_000, Math.floor((size - 1) / 50));
     const row = new SQLite(file, { readonly: true })
@@ -157,24 +159,31 @@ async function main() {
   }
 
   console.log('\ningest');
-  const raw = rawInsert(await migratedFile('raw-ingest.db'), INGEST_ROWS);
-  // The server as `npm start` runs it, in its own process as it would be beside the script posting to it.
-  const apiServer = await startChild('app', await migratedFile('api-ingest.db'));
+  // Three rounds, each a fresh database for both sides, alternating: on a shared 2-core machine one
+  // round can lose a third of its speed to the neighbours, so each side keeps its fastest round.
   const rows = [...benchRows(INGEST_ROWS)].map(runInput);
   const batches: string[] = [];
   for (let i = 0; i < rows.length; i += 1000) batches.push(JSON.stringify(rows.slice(i, i + 1000)));
-  // One run first, untimed: a server that has been up for a while has its code compiled and warm.
-  await fetch(`${apiServer.url}/api/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([rows[0]]) });
-  const api = await timed(async () => {
-    for (const body of batches) {
-      const res = await fetch(`${apiServer.url}/api/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      if (res.status !== 201) throw new Error(`batch answered ${res.status}: ${await res.text()}`);
-    }
-  });
-  apiServer.stop();
-  record({ name: `POST /runs batches of 1,000 (${INGEST_ROWS} runs)`, value: INGEST_ROWS / (api.ms / 1000), unit: 'runs/s', reference: INGEST_ROWS / (raw / 1000), referenceName: 'raw prepared inserts, one transaction', target: '≥ 50% of raw', higherIsBetter: true, limit: 0.5 });
-  const rawPerBatch = rawInsertPerBatch(await migratedFile('raw-batches.db'), INGEST_ROWS, 1000);
-  record({ name: `POST /runs batches of 1,000 vs raw inserts committed per 1,000`, value: INGEST_ROWS / (api.ms / 1000), unit: 'runs/s', reference: INGEST_ROWS / (rawPerBatch / 1000), referenceName: 'raw prepared inserts, one transaction per 1,000 rows', target: null });
+  const round = { raw: Infinity, api: Infinity, rawPerBatch: Infinity };
+  for (let r = 0; r < INGEST_ROUNDS; r++) {
+    round.raw = Math.min(round.raw, rawInsert(await migratedFile(`raw-ingest-${r}.db`), INGEST_ROWS));
+    round.rawPerBatch = Math.min(round.rawPerBatch, rawInsertPerBatch(await migratedFile(`raw-batches-${r}.db`), INGEST_ROWS, 1000));
+    // The server as `npm start` runs it, in its own process as it would be beside the script posting to it.
+    const apiServer = await startChild('app', await migratedFile(`api-ingest-${r}.db`));
+    // One run first, untimed: a server that has been up for a while has its code compiled and warm.
+    await fetch(`${apiServer.url}/api/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([rows[0]]) });
+    const api = await timed(async () => {
+      for (const body of batches) {
+        const res = await fetch(`${apiServer.url}/api/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        if (res.status !== 201) throw new Error(`batch answered ${res.status}: ${await res.text()}`);
+      }
+    });
+    apiServer.stop();
+    round.api = Math.min(round.api, api.ms);
+  }
+  const apiRate = INGEST_ROWS / (round.api / 1000);
+  record({ name: `POST /runs batches of 1,000 (${INGEST_ROWS} runs, best of ${INGEST_ROUNDS})`, value: apiRate, unit: 'runs/s', reference: INGEST_ROWS / (round.raw / 1000), referenceName: 'raw prepared inserts, one transaction', target: '≥ 50% of raw', higherIsBetter: true, limit: 0.5 });
+  record({ name: `POST /runs batches of 1,000 vs raw inserts committed per 1,000`, value: apiRate, unit: 'runs/s', reference: INGEST_ROWS / (round.rawPerBatch / 1000), referenceName: 'raw prepared inserts, one transaction per 1,000 rows', target: null });
 
   console.log('\nCSV import');
   const csvFile = path.join(dir, 'import.csv');
