@@ -22,5 +22,8 @@ const timer = setInterval(checkpoint, workerData.intervalMs);
 parentPort.once('message', () => {
   clearInterval(timer);
   db.close();
+  // The writer waits on this before it closes its own connection (see stop in wal-checkpointer.ts).
+  Atomics.store(workerData.closed, 0, 1);
+  Atomics.notify(workerData.closed, 0);
   parentPort.close();
 });

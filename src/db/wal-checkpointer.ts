@@ -11,6 +11,9 @@ const CHECKPOINT_INTERVAL_MS = 100;
  */
 export const BACKSTOP_CHECKPOINT_PAGES = 20_000;
 
+/** Longest a closing writer waits for the checkpointer to finish its current checkpoint and close. */
+const STOP_WAIT_MS = 5000;
+
 /**
  * Starts a worker thread that checkpoints a SQLite database's WAL in the background.
  *
@@ -20,10 +23,23 @@ export const BACKSTOP_CHECKPOINT_PAGES = 20_000;
  * connection in its own thread the checkpoint runs on the other core instead. Returns `stop`.
  */
 export function startWalCheckpointer(file: string): () => void {
+  // The worker raises this flag once its connection is closed (see stop below).
+  const closed = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(new URL('./checkpoint-worker.cjs', import.meta.url), {
-    workerData: { file, driver: createRequire(import.meta.url).resolve('better-sqlite3'), intervalMs: CHECKPOINT_INTERVAL_MS },
+    workerData: { file, driver: createRequire(import.meta.url).resolve('better-sqlite3'), intervalMs: CHECKPOINT_INTERVAL_MS, closed },
   });
   worker.unref();
+  let exited = false;
+  worker.on('exit', () => (exited = true));
   worker.on('error', (err) => console.error(`WAL checkpointer stopped (SQLite checkpoints in the writer again): ${err.message}`));
-  return () => worker.postMessage('stop');
+  /**
+   * Closes the checkpointer's connection before the writer closes its own: the last connection to
+   * close checkpoints everything and removes the WAL, and that should be the writer, whose close
+   * is awaited. Waits synchronously, as SQLite's close is, at most STOP_WAIT_MS.
+   */
+  return () => {
+    if (exited) return;
+    worker.postMessage('stop');
+    Atomics.wait(closed, 0, 0, STOP_WAIT_MS);
+  };
 }
