@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { analyzeModel, analyzePoints } from '../../services/analysis.js';
 import { listModels } from '../../services/models.js';
 import { issuesToDetails } from '../../validation/fields.js';
+import { parseOptions } from '../parse-options.js';
 import { adHocAnalysisSchema, analysisQuerySchema, SWEET_SPOT_RULES } from '../../validation/analysis-query.js';
 import { withDatabase } from '../context.js';
 import { CliError, type CliIo } from '../io.js';
@@ -119,12 +120,11 @@ export function registerAnalyze(program: Command, io: CliIo): void {
       .option('--metric <name>', 'analyse this metric instead of the score')
       .option('--hardware <name>', 'only runs on this hardware'),
   ).action(async (options: SettingsOptions & { model?: string; metric?: string; hardware?: string }) => {
-    const parsed = analysisQuerySchema.safeParse({
+    const query = parseOptions(analysisQuerySchema, {
       ...settings(options),
       ...(options.metric ? { metric: options.metric } : {}),
       ...(options.hardware ? { hardware: options.hardware } : {}),
     });
-    if (!parsed.success) throw new CliError(issuesToDetails(parsed.error).map((d) => `--${d.field}: ${d.message}`).join('\n'));
     await withDatabase(io, async (db) => {
       const models = (await listModels(db)).filter((m) => (options.model ? m.slug === options.model : m.scoredRuns > 0));
       if (options.model && models.length === 0) throw new CliError(`unknown model '${options.model}'`);
@@ -133,7 +133,7 @@ export function registerAnalyze(program: Command, io: CliIo): void {
         return;
       }
       const analyses = [];
-      for (const m of models) analyses.push(await analyzeModel(db, m.slug, parsed.data));
+      for (const m of models) analyses.push(await analyzeModel(db, m.slug, query));
       if (options.json) {
         io.out(`${JSON.stringify(analyses, null, 2)}\n`);
         return;

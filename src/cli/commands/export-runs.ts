@@ -4,7 +4,7 @@ import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { RUN_EXPORT_FORMATS, writeRunsExport, type RunExportFormat } from '../../services/export-runs.js';
 import { runFilterFromQuery } from '../../services/run-listing.js';
-import { issuesToDetails } from '../../validation/fields.js';
+import { parseOptions } from '../parse-options.js';
 import { runExportQuerySchema } from '../../validation/run-export-query.js';
 import { withDatabase } from '../context.js';
 import { CliError, type CliIo } from '../io.js';
@@ -57,12 +57,9 @@ export function registerExportRuns(program: Command, io: CliIo): void {
       }
       const { output, ...filters } = options;
       delete filters.format;
-      const parsed = runExportQuerySchema.safeParse(filters);
-      if (!parsed.success) {
-        throw new CliError(issuesToDetails(parsed.error).map((d) => `--${d.field}: ${d.message}`).join('\n'));
-      }
+      const query = parseOptions(runExportQuerySchema, filters);
       await withDatabase(io, async (db) => {
-        const filter = await runFilterFromQuery(db, parsed.data);
+        const filter = await runFilterFromQuery(db, query);
         if (output === undefined) {
           await writeRunsExport(db, filter, format, outputStream(io));
           return;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { buildSettingsSheet } from '../../services/settings-sheet.js';
 import { settingsToCsv, settingsToJson, settingsToMarkdown } from '../../services/settings-formats.js';
-import { issuesToDetails } from '../../validation/fields.js';
+import { parseOptions } from '../parse-options.js';
 import { analysisQuerySchema } from '../../validation/analysis-query.js';
 import { withDatabase } from '../context.js';
 import { CliError, type CliIo } from '../io.js';
@@ -26,10 +26,9 @@ export function registerExportSettings(program: Command, io: CliIo): void {
       const format = options.format as keyof typeof RENDER;
       if (!(format in RENDER)) throw new CliError('--format must be one of: md, json, csv');
       const { output, format: _format, ...settings } = options;
-      const parsed = analysisQuerySchema.safeParse(settings);
-      if (!parsed.success) throw new CliError(issuesToDetails(parsed.error).map((d) => `--${d.field}: ${d.message}`).join('\n'));
+      const query = parseOptions(analysisQuerySchema, settings);
       await withDatabase(io, async (db) => {
-        const text = RENDER[format](await buildSettingsSheet(db, parsed.data));
+        const text = RENDER[format](await buildSettingsSheet(db, query));
         if (output) {
           fs.writeFileSync(output, text);
           io.err(`Wrote ${output}\n`);

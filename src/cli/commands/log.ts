@@ -3,7 +3,7 @@ import { stepWarnings } from '../../analysis/guide-warnings.js';
 import { getModel } from '../../services/models.js';
 import { createRun } from '../../services/runs.js';
 import { runInputSchema } from '../../validation/run-input.js';
-import { issuesToDetails } from '../../validation/fields.js';
+import { parseOptions } from '../parse-options.js';
 import { withDatabase } from '../context.js';
 import { CliError, type CliIo } from '../io.js';
 import { withRenderSettings } from '../render-options.js';
@@ -64,13 +64,9 @@ export function registerLog(program: Command, io: CliIo): void {
     .option('--notes <text>', 'notes')
     .option('--json', 'print the stored run as JSON')
     .action(async (options: LogOptions) => {
-      const parsed = runInputSchema.safeParse(inputFromOptions(options));
-      if (!parsed.success) {
-        const lines = issuesToDetails(parsed.error).map((d) => `  ${OPTION_NAME[d.field] ?? `--${d.field}`}: ${d.message}`);
-        throw new CliError(`The run was not logged:\n${lines.join('\n')}`);
-      }
+      const input = parseOptions(runInputSchema, inputFromOptions(options), { heading: 'The run was not logged', names: OPTION_NAME });
       await withDatabase(io, async (db) => {
-        const run = await createRun(db, parsed.data, 'cli');
+        const run = await createRun(db, input, 'cli');
         if (options.json) {
           io.out(`${JSON.stringify(run, null, 2)}\n`);
           return;

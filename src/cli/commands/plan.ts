@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { createExperiment } from '../../services/experiments.js';
 import { experimentInputSchema } from '../../validation/experiment-input.js';
-import { issuesToDetails } from '../../validation/fields.js';
+import { parseOptions } from '../parse-options.js';
 import { withDatabase } from '../context.js';
-import { CliError, type CliIo } from '../io.js';
+import type { CliIo } from '../io.js';
 import { withRenderSettings } from '../render-options.js';
 
 interface PlanOptions {
@@ -52,13 +52,9 @@ export function registerPlan(program: Command, io: CliIo): void {
     .option('--notes <text>', 'notes')
     .option('--json', 'print the experiment with its planned runs as JSON')
     .action(async (options: PlanOptions) => {
-      const parsed = experimentInputSchema.safeParse(inputFromOptions(options));
-      if (!parsed.success) {
-        const lines = issuesToDetails(parsed.error).map((d) => `  ${OPTION_NAME[d.field] ?? `--${d.field}`}: ${d.message}`);
-        throw new CliError(`The sweep was not planned:\n${lines.join('\n')}`);
-      }
+      const input = parseOptions(experimentInputSchema, inputFromOptions(options), { heading: 'The sweep was not planned', names: OPTION_NAME });
       await withDatabase(io, async (db) => {
-        const experiment = await createExperiment(db, parsed.data);
+        const experiment = await createExperiment(db, input);
         if (options.json) {
           io.out(`${JSON.stringify(experiment, null, 2)}\n`);
           return;

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { listRunsByQuery } from '../../services/run-listing.js';
-import { issuesToDetails } from '../../validation/fields.js';
+import { parseOptions } from '../parse-options.js';
 import { runQuerySchema } from '../../validation/run-query.js';
 import { withDatabase } from '../context.js';
-import { CliError, type CliIo } from '../io.js';
+import type { CliIo } from '../io.js';
 import { clip, formatTable } from '../table.js';
 
 export function registerRuns(program: Command, io: CliIo): void {
@@ -24,12 +24,9 @@ export function registerRuns(program: Command, io: CliIo): void {
     .option('--cursor <cursor>', 'continue after a previous page')
     .option('--json', 'print the page as JSON')
     .action(async (options: Record<string, string | boolean | undefined>) => {
-      const parsed = runQuerySchema.safeParse(options);
-      if (!parsed.success) {
-        throw new CliError(issuesToDetails(parsed.error).map((d) => `--${d.field}: ${d.message}`).join('\n'));
-      }
+      const query = parseOptions(runQuerySchema, options);
       await withDatabase(io, async (db) => {
-        const page = await listRunsByQuery(db, parsed.data);
+        const page = await listRunsByQuery(db, query);
         if (options.json) {
           io.out(`${JSON.stringify(page, null, 2)}\n`);
           return;
