@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../db/connect.js';
 import { listRunsAfterId, tagsForRuns, type RunFilter, type RunWithModel } from '../store/runs.js';
 import { NUMERIC_COLUMNS, RUN_CSV_COLUMNS, RUN_CSV_HEADER, neutraliseFormula } from './run-csv-columns.js';
-import type { Run } from './run-view.js';
+import { runRowToRun, type Run } from './run-view.js';
 
 export const RUN_EXPORT_FORMATS = ['csv', 'json', 'ndjson'] as const;
 export type RunExportFormat = (typeof RUN_EXPORT_FORMATS)[number];
@@ -28,26 +28,10 @@ export type ExportedRun = Pick<
   | 'width' | 'height' | 'hardware' | 'useCase' | 'phase' | 'tags' | 'notes' | 'createdAt'
 >;
 
-export function runRowToExportedRun(row: RunWithModel, tags: readonly string[]): ExportedRun {
-  return {
-    model: row.model_slug,
-    steps: row.steps,
-    durationMs: row.duration_ms,
-    score: row.score,
-    seed: row.seed,
-    prompt: row.prompt,
-    negativePrompt: row.negative_prompt,
-    sampler: row.sampler,
-    guidance: row.guidance,
-    width: row.width,
-    height: row.height,
-    hardware: row.hardware,
-    useCase: row.use_case,
-    phase: row.phase,
-    tags: [...tags],
-    notes: row.notes,
-    createdAt: row.created_at,
-  };
+/** The run as the API shows it, less what an export leaves out (same field order). */
+function runRowToExportedRun(row: RunWithModel, tags: readonly string[]): ExportedRun {
+  const { id: _id, modelName: _name, experimentId: _experiment, source: _source, updatedAt: _updated, ...exported } = runRowToRun(row, tags);
+  return exported;
 }
 
 /** `sweetspot-runs-2026-11-25.csv` (the date in UTC). */
