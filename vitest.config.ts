@@ -21,6 +21,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The CLI tests start bin/sweetspot.js, which runs dist/: build it from the source under test first.
+    globalSetup: ['test/helpers/build-global-setup.ts'],
     projects: [
       {
         extends: true,
