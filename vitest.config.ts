@@ -22,7 +22,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // The CLI tests start bin/sweetspot.js, which runs dist/: build it from the source under test first.
-    globalSetup: ['test/helpers/build-global-setup.ts'],
+    // The browser tests' Chromium is found (and unpacked, when it is the bundled one) once, before them.
+    globalSetup: ['test/helpers/build-global-setup.ts', 'test/helpers/browser-global-setup.ts'],
     projects: [
       {
         extends: true,
