@@ -19,6 +19,7 @@ import { importRuns } from '../../src/services/import-runs.js';
 import { encodeCursor } from '../../src/services/runs.js';
 import { BENCH_COLUMNS, benchRows, buildBenchDatabase } from './dataset.js';
 import { latencies, listen, percentile, timed } from './measure.js';
+import { benchStartup } from './startup.js';
 
 interface Figure {
   name: string;
@@ -33,6 +34,10 @@ interface Figure {
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+// `--part=startup` measures only the start-up figures, `--part=reports` only those and the data-set
+// sizes (analysis, report pages, filters): the full bench takes most of an hour on this machine.
+const part = args.find((arg) => arg.startsWith('--part='))?.slice('--part='.length);
+if (part !== undefined && part !== 'startup' && part !== 'reports') throw new Error(`--part must be startup or reports, not ${part}`);
 const SIZES = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
 const CSV_ROWS = quick ? 100_000 : 1_000_000;
 const INGEST_ROWS = quick ? 20_000 : 50_000;
@@ -119,6 +124,8 @@ async function load(url: string, body: string): Promise<{ rps: number; non2xx: n
 async function main() {
   console.log(`sweetspot benchmark — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}${quick ? ' (quick)' : ''}`);
   const bySize = new Map<number, { analysisP99: number; analysisP50: number; reportP99: number; reportP50: number; file: string }>();
+  await benchStartup(dir, record);
+  if (part === 'startup') return finish();
 
   for (const size of SIZES) {
     console.log(`\n${size.toLocaleString('en-US')} runs`);
@@ -157,6 +164,8 @@ async function main() {
       }
     }
   }
+
+  if (part === 'reports') return finish();
 
   console.log('\ningest');
   // Three rounds, each a fresh database for both sides, alternating: on a shared 2-core machine one
@@ -234,8 +243,12 @@ async function main() {
   const big = exportOf(bySize.get(largest)!.file);
   record({ name: `export of ${big.rows} runs, peak memory`, value: big.maxRssMb, unit: 'MB', reference: small.maxRssMb, referenceName: `export of ${small.rows} runs`, target: '≤ 1.5×', limit: 1.5 });
   record({ name: `export of ${big.rows} runs, time`, value: big.ms / 1000, unit: 's', reference: small.ms / 1000, referenceName: `export of ${small.rows} runs`, target: null });
+  finish();
+}
 
-  fs.writeFileSync('bench-results.json', `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, quick, figures }, null, 2)}\n`);
+/** Writes bench-results.json, prints the table and removes the data sets. */
+function finish() {
+  fs.writeFileSync('bench-results.json', `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, quick, part: part ?? 'all', figures }, null, 2)}\n`);
   console.log('\nfigure | value | reference | ratio | target');
   for (const f of figures) {
     console.log(`${f.name} | ${f.value} ${f.unit} | ${f.reference ?? '—'} | ${f.ratio ?? '—'} | ${f.target ?? ''}${f.pass === null ? '' : f.pass ? ' ✓' : ' ✗'}`);
