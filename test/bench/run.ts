@@ -19,6 +19,7 @@ import { importRuns } from '../../src/services/import-runs.js';
 import { encodeCursor } from '../../src/services/runs.js';
 import { BENCH_COLUMNS, benchRows, buildBenchDatabase } from './dataset.js';
 import { latencies, listen, percentile, timed } from './measure.js';
+import { benchFilteredReports } from './filtered-reports.js';
 import { benchStartup } from './startup.js';
 
 interface Figure {
@@ -158,6 +159,7 @@ async function main() {
     record({ name: `report page p50 at ${size}`, value: entry.reportP50, unit: 'ms', reference: base.reportP50, referenceName: `p50 at ${SIZES[0]}`, target: null });
     record({ name: `report page p99 at ${size}`, value: entry.reportP99, unit: 'ms', reference: base.reportP99, referenceName: `p99 at ${SIZES[0]}`, target: '< 100 ms and ≤ 1.5× of 10⁴', limit: size === SIZES[0] ? undefined : 1.5 });
     record({ name: `runs page ${deepPage} vs page 1 at ${size} (p50)`, value: percentile(deep, 50), unit: 'ms', reference: percentile(page1, 50), referenceName: 'page 1 p50', target: 'same cost (≤ 1.5×)', limit: 1.5 });
+    if (size === SIZES[0] || size === SIZES[SIZES.length - 1]) await benchFilteredReports(file, size, dir, record);
     if (size === 1_000_000 || size === SIZES[SIZES.length - 1]) {
       for (const [name, p99] of [['analysis API', entry.analysisP99], ['report page', entry.reportP99]] as const) {
         record({ name: `${name} p99 at ${size}, absolute`, value: p99, unit: 'ms', reference: 100, referenceName: 'the 100 ms target', target: '< 100 ms', limit: 1 });
