@@ -21,6 +21,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The CLI tests start bin/sweetspot.js, which runs dist/: build it from the source under test first.
+    // The browser tests' Chromium is found (and unpacked, when it is the bundled one) once, before them.
+    globalSetup: ['test/helpers/build-global-setup.ts', 'test/helpers/browser-global-setup.ts'],
     projects: [
       {
         extends: true,

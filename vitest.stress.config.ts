@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The stress tests start bin/sweetspot.js, which runs dist/: build it from the source under test first.
+    globalSetup: ['test/helpers/build-global-setup.ts'],
     fileParallelism: false,
   },
 });

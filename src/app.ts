@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -33,8 +32,7 @@ import { galleryPages } from './web/pages/gallery-pages.js';
 import { modelPages } from './web/pages/model-pages.js';
 import { runPages } from './web/pages/run-pages.js';
 import { viewHelpers } from './web/view-helpers.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { packageRoot } from './package-root.js';
 
 export interface AppDeps {
   db: Db;
@@ -45,6 +43,7 @@ export interface AppDeps {
 
 /** Builds the Express app; it never listens (main.ts does, tests drive it through supertest). */
 export function createApp({ db, config, logError }: AppDeps): Express {
+  const ROOT = packageRoot(); // views/, public/ and node_modules/ stay in the package folder when built
   const app = express();
   app.disable('x-powered-by');
   app.set('view engine', 'ejs');

@@ -1,7 +1,7 @@
 import { loadConfig, type Config } from '../config.js';
 import { connectDatabase, type Db } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { cleanUpInterruptedImports } from '../services/import-runs.js';
+import { listImportsInStatus } from '../store/imports.js';
 import { cleanUpTempFiles } from '../services/temp-files.js';
 import type { CliIo } from './io.js';
 
@@ -11,8 +11,13 @@ export async function withDatabase<T>(io: CliIo, work: (db: Db, config: Config) 
   const db = connectDatabase(config.database);
   try {
     await migrateToLatest(db);
-    const cleaned = await cleanUpInterruptedImports(db);
-    if (cleaned > 0) io.err(`Cleaned up ${cleaned} interrupted import${cleaned === 1 ? '' : 's'} (nothing of them was kept).\n`);
+    // An import left half-staged is rare: the import service (and its parsers) is loaded only when
+    // there is one to clean up, so that `sweetspot log` starts without it.
+    if ((await listImportsInStatus(db, 'staging')).length > 0) {
+      const { cleanUpInterruptedImports } = await import('../services/import-runs.js');
+      const cleaned = await cleanUpInterruptedImports(db);
+      if (cleaned > 0) io.err(`Cleaned up ${cleaned} interrupted import${cleaned === 1 ? '' : 's'} (nothing of them was kept).\n`);
+    }
     const temps = await cleanUpTempFiles(config.dataDir);
     if (temps > 0) io.err(`Removed ${temps} temporary file${temps === 1 ? '' : 's'} left by interrupted uploads.\n`);
     return await work(db, config);

@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 /** Where a CLI command writes, and the environment it reads: passed in so tests can run commands in-process. */
 export interface CliIo {
@@ -9,6 +9,8 @@ export interface CliIo {
   isTty: boolean;
   /** Standard output as a stream, for commands that stream large output with backpressure (else `out` is used). */
   stdout?: Writable;
+  /** Standard input, for commands that read it (`log --stdin`). */
+  stdin?: Readable;
 }
 
 export const processIo: CliIo = {
@@ -17,6 +19,7 @@ export const processIo: CliIo = {
   err: (text) => process.stderr.write(text),
   isTty: Boolean(process.stderr.isTTY),
   stdout: process.stdout,
+  stdin: process.stdin,
 };
 
 /** A user-facing failure: printed without a stack trace, exit code 2. */

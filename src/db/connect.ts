@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type { Pool } from 'pg';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 import type { Database } from './schema.js';
 import { BACKSTOP_CHECKPOINT_PAGES, startWalCheckpointer } from './wal-checkpointer.js';
@@ -26,10 +26,6 @@ export function isPostgresUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
 }
 
-// PostgreSQL sends 64-bit integers (count(*), sums of integers) and numerics as strings; the app
-// works in JavaScript numbers, which hold every count and sum it produces exactly.
-pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
-pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
 export interface ConnectOptions {
   /** PostgreSQL pool size (default 10). */
@@ -58,13 +54,7 @@ export function sqliteHandleOf(db: Db): SQLite.Database | undefined {
  */
 export function connectDatabase(location: string, options: ConnectOptions = {}): Db {
   if (isPostgresUrl(location)) {
-    const pool = new pg.Pool({
-      connectionString: location,
-      max: options.poolSize ?? 10,
-      idleTimeoutMillis: options.idleTimeoutMs ?? 10_000,
-      allowExitOnIdle: true,
-    });
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: () => openPostgresPool(location, options) }) });
   }
   if (location !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(location)), { recursive: true });
   const sqlite = new SQLite(location);
@@ -86,6 +76,24 @@ export function connectDatabase(location: string, options: ConnectOptions = {}):
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite, close) }) });
   sqliteHandles.set(db, sqlite);
   return db;
+}
+
+/**
+ * The PostgreSQL pool, made when Kysely first needs a connection. pg is imported only then, so that
+ * a SQLite tracker (and every CLI command on one) never loads it.
+ */
+async function openPostgresPool(location: string, options: ConnectOptions): Promise<Pool> {
+  const { default: pg } = await import('pg');
+  // PostgreSQL sends 64-bit integers (count(*), sums of integers) and numerics as strings; the app
+  // works in JavaScript numbers, which hold every count and sum it produces exactly.
+  pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+  pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+  return new pg.Pool({
+    connectionString: location,
+    max: options.poolSize ?? 10,
+    idleTimeoutMillis: options.idleTimeoutMs ?? 10_000,
+    allowExitOnIdle: true,
+  });
 }
 
 /** Prepared statements kept per SQL text (the same query is prepared once, not on every call). */

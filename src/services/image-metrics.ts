@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import sharp from 'sharp';
 import { sharpness, SHARPNESS_GRID } from '../analysis/sharpness.js';
 import { ssim } from '../analysis/ssim.js';
 import type { Db } from '../db/connect.js';
@@ -23,6 +22,8 @@ const greyCache = new LruCache<string, Uint8Array>(256);
  * encoded image, the input of both image metrics.
  */
 export async function greyCopy(input: Uint8Array | string, maxPixels: number): Promise<Uint8Array> {
+  // Imported on first use, not at start: sharp's native library takes a third of the server's start.
+  const { default: sharp } = await import('sharp');
   const { data, info } = await sharp(input, { limitInputPixels: maxPixels, failOn: 'error' })
     .flatten({ background: '#ffffff' })
     .greyscale()

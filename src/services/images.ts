@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
 import type { ImageRow, NewRunRow, Source } from '../db/schema.js';
@@ -182,6 +181,8 @@ async function retryOnUniqueViolation<T>(work: () => Promise<T>): Promise<T> {
 
 /** Decodes the image once: a WebP thumbnail and the grey copy for the metrics. */
 async function decode(bytes: Uint8Array, limits: ImageLimits): Promise<{ thumb: Buffer; grey: Uint8Array }> {
+  // Imported on first use, not at start: sharp's native library takes a third of the server's start.
+  const { default: sharp } = await import('sharp');
   const thumb = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' })
     .rotate()
     .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })

@@ -26,7 +26,12 @@ export interface SumsRow {
 type RunsQuery = SelectQueryBuilder<Database, 'runs', object>;
 
 function filtered(db: Db, modelId: number, filter: AnalysisFilter): RunsQuery {
-  let q = db.selectFrom('runs').where('runs.model_id', '=', modelId);
+  // An experiment's runs (a few hundred) are read from the experiment's own index. SQLite has no
+  // statistics to tell that it is smaller than the model's index, which sorts by step and so looked
+  // cheaper: `+model_id` (the same value; PostgreSQL reads it as model_id) takes that index out of the
+  // choice. It made an experiment-filtered analysis at 10⁶ runs 12 s → milliseconds.
+  const model = filter.experimentId === undefined ? sql.ref<number>('runs.model_id') : sql<number>`+runs.model_id`;
+  let q = db.selectFrom('runs').where(model, '=', modelId);
   if (filter.hardware !== undefined) q = q.where('runs.hardware', '=', filter.hardware);
   if (filter.useCase !== undefined) q = q.where('runs.use_case', '=', filter.useCase);
   if (filter.phase !== undefined) q = q.where('runs.phase', '=', filter.phase);

@@ -11,6 +11,9 @@ export const BENCH_COLUMNS = [
 const STEPS = [10, 15, 20, 25, 30, 35, 40, 50, 60];
 const PROMPTS = Array.from({ length: 40 }, (_, i) => `benchmark prompt ${i}: a lighthouse on a cliff, variation ${i}`);
 const HARDWARE = ['RTX 4090', 'RTX 3090', 'api'];
+// Samplers and sizes vary by block too, so that filtered reports have something to narrow to.
+const SAMPLERS = ['euler', 'dpmpp_2m', 'euler_a'];
+const SIZES = [[1024, 1024], [832, 1216]] as const;
 
 /**
  * Deterministic benchmark rows: FLUX.1 Dev-like curves (τ = 10) with noise, a paired design (each
@@ -26,9 +29,11 @@ export function* benchRows(count: number, seed = 42): Generator<unknown[]> {
     const hardware = HARDWARE[block % HARDWARE.length]!;
     const score = Math.min(10, Math.max(0, 8.6 - 5 * Math.exp(-steps / 10) + 0.6 * random.normal()));
     const created = new Date(start + i * 1000).toISOString();
+    const sampler = SAMPLERS[Math.floor(block / 3) % SAMPLERS.length]!;
+    const [width, height] = SIZES[Math.floor(block / 9) % SIZES.length]!;
     yield [
       1, steps, Math.round(380 + 670 * steps * (1 + 0.03 * random.normal())), Math.round(score * 10) / 10,
-      String(1_000_000 + block), prompt, 'euler', 1024, 1024, hardware, 'concept-art', steps < 28 ? 'draft' : 'final',
+      String(1_000_000 + block), prompt, sampler, width, height, hardware, 'concept-art', steps < 28 ? 'draft' : 'final',
       'api', created, created,
     ];
   }

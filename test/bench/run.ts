@@ -19,6 +19,8 @@ import { importRuns } from '../../src/services/import-runs.js';
 import { encodeCursor } from '../../src/services/runs.js';
 import { BENCH_COLUMNS, benchRows, buildBenchDatabase } from './dataset.js';
 import { latencies, listen, percentile, timed } from './measure.js';
+import { benchFilteredReports } from './filtered-reports.js';
+import { benchStartup } from './startup.js';
 
 interface Figure {
   name: string;
@@ -33,6 +35,10 @@ interface Figure {
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+// `--part=startup` measures only the start-up figures, `--part=reports` only those and the data-set
+// sizes (analysis, report pages, filters): the full bench takes most of an hour on this machine.
+const part = args.find((arg) => arg.startsWith('--part='))?.slice('--part='.length);
+if (part !== undefined && part !== 'startup' && part !== 'reports') throw new Error(`--part must be startup or reports, not ${part}`);
 const SIZES = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
 const CSV_ROWS = quick ? 100_000 : 1_000_000;
 const INGEST_ROWS = quick ? 20_000 : 50_000;
@@ -119,6 +125,8 @@ async function load(url: string, body: string): Promise<{ rps: number; non2xx: n
 async function main() {
   console.log(`sweetspot benchmark — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}${quick ? ' (quick)' : ''}`);
   const bySize = new Map<number, { analysisP99: number; analysisP50: number; reportP99: number; reportP50: number; file: string }>();
+  await benchStartup(dir, record);
+  if (part === 'startup') return finish();
 
   for (const size of SIZES) {
     console.log(`\n${size.toLocaleString('en-US')} runs`);
@@ -151,12 +159,15 @@ async function main() {
     record({ name: `report page p50 at ${size}`, value: entry.reportP50, unit: 'ms', reference: base.reportP50, referenceName: `p50 at ${SIZES[0]}`, target: null });
     record({ name: `report page p99 at ${size}`, value: entry.reportP99, unit: 'ms', reference: base.reportP99, referenceName: `p99 at ${SIZES[0]}`, target: '< 100 ms and ≤ 1.5× of 10⁴', limit: size === SIZES[0] ? undefined : 1.5 });
     record({ name: `runs page ${deepPage} vs page 1 at ${size} (p50)`, value: percentile(deep, 50), unit: 'ms', reference: percentile(page1, 50), referenceName: 'page 1 p50', target: 'same cost (≤ 1.5×)', limit: 1.5 });
+    if (size === SIZES[0] || size === SIZES[SIZES.length - 1]) await benchFilteredReports(file, size, dir, record);
     if (size === 1_000_000 || size === SIZES[SIZES.length - 1]) {
       for (const [name, p99] of [['analysis API', entry.analysisP99], ['report page', entry.reportP99]] as const) {
         record({ name: `${name} p99 at ${size}, absolute`, value: p99, unit: 'ms', reference: 100, referenceName: 'the 100 ms target', target: '< 100 ms', limit: 1 });
       }
     }
   }
+
+  if (part === 'reports') return finish();
 
   console.log('\ningest');
   // Three rounds, each a fresh database for both sides, alternating: on a shared 2-core machine one
@@ -234,8 +245,12 @@ async function main() {
   const big = exportOf(bySize.get(largest)!.file);
   record({ name: `export of ${big.rows} runs, peak memory`, value: big.maxRssMb, unit: 'MB', reference: small.maxRssMb, referenceName: `export of ${small.rows} runs`, target: '≤ 1.5×', limit: 1.5 });
   record({ name: `export of ${big.rows} runs, time`, value: big.ms / 1000, unit: 's', reference: small.ms / 1000, referenceName: `export of ${small.rows} runs`, target: null });
+  finish();
+}
 
-  fs.writeFileSync('bench-results.json', `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, quick, figures }, null, 2)}\n`);
+/** Writes bench-results.json, prints the table and removes the data sets. */
+function finish() {
+  fs.writeFileSync('bench-results.json', `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, quick, part: part ?? 'all', figures }, null, 2)}\n`);
   console.log('\nfigure | value | reference | ratio | target');
   for (const f of figures) {
     console.log(`${f.name} | ${f.value} ${f.unit} | ${f.reference ?? '—'} | ${f.ratio ?? '—'} | ${f.target ?? ''}${f.pass === null ? '' : f.pass ? ' ✓' : ' ✗'}`);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterEach, beforeEach } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
@@ -13,7 +14,7 @@ export interface CliResult {
 
 /**
  * A temporary folder and database for each test, and `cli(...args)` running the sweetspot command
- * in-process against them. `ctx.dir` and `ctx.env` are fresh in every test.
+ * in-process against them (`cliWithStdin(text, ...args)` with `text` as its standard input). `ctx.dir` and `ctx.env` are fresh in every test.
  */
 export function useCliSandbox(prefix = 'sweetspot-cli-') {
   const ctx = { dir: '', env: {} as Record<string, string> };
@@ -22,12 +23,14 @@ export function useCliSandbox(prefix = 'sweetspot-cli-') {
     ctx.env = { SWEETSPOT_DB: path.join(ctx.dir, 'test.db'), SWEETSPOT_DATA_DIR: ctx.dir };
   });
   afterEach(() => fs.rmSync(ctx.dir, { recursive: true, force: true }));
-  async function cli(...args: string[]): Promise<CliResult> {
+  async function cliWithStdin(stdin: string, ...args: string[]): Promise<CliResult> {
     let out = '';
     let err = '';
-    const io: CliIo = { env: ctx.env, out: (t) => (out += t), err: (t) => (err += t), isTty: false };
+    const io: CliIo = { env: ctx.env, out: (t) => (out += t), err: (t) => (err += t), isTty: false, stdin: Readable.from([stdin]) };
     const code = await runCli(args, io);
     return { code, out, err };
   }
-  return { ctx, cli };
+  /** `sweetspot ...args` with an empty standard input. */
+  const cli = (...args: string[]) => cliWithStdin('', ...args);
+  return { ctx, cli, cliWithStdin };
 }

@@ -6,6 +6,7 @@ import { runInputSchema } from '../../validation/run-input.js';
 import { parseOptions } from '../parse-options.js';
 import { withDatabase } from '../context.js';
 import { CliError, type CliIo } from '../io.js';
+import { describeRun, logRunsFromStdin } from '../log-stdin.js';
 import { withRenderSettings } from '../render-options.js';
 
 interface LogOptions {
@@ -27,6 +28,7 @@ interface LogOptions {
   tags?: string;
   notes?: string;
   json?: boolean;
+  stdin?: boolean;
 }
 
 /** Builds the same input object the API takes; `--duration` is in seconds, `--duration-ms` in ms. */
@@ -52,8 +54,8 @@ export function registerLog(program: Command, io: CliIo): void {
     program
       .command('log')
       .description('log one test render')
-      .requiredOption('--model <slug>', 'model slug, e.g. flux-dev')
-      .requiredOption('--steps <n>', 'inference steps')
+      .option('--model <slug>', 'model slug, e.g. flux-dev (required, except with --stdin)')
+      .option('--steps <n>', 'inference steps (required, except with --stdin)')
       .option('--duration <seconds>', 'render time in seconds, e.g. 12.4')
       .option('--duration-ms <ms>', 'render time in milliseconds')
       .option('--score <0-10>', 'quality score from 0 to 10')
@@ -62,8 +64,19 @@ export function registerLog(program: Command, io: CliIo): void {
   )
     .option('--tags <list>', 'comma-separated tags')
     .option('--notes <text>', 'notes')
-    .option('--json', 'print the stored run as JSON')
+    .option('--json', 'print the stored run as JSON (with --stdin: one line of JSON per line read)')
+    .option('--stdin', 'log one run per line of NDJSON from standard input (the API fields; options given here fill in what a line leaves out)')
     .action(async (options: LogOptions) => {
+      if (options.stdin) {
+        const stdin = io.stdin;
+        if (!stdin) throw new CliError('--stdin needs a standard input to read');
+        const defaults = inputFromOptions(options);
+        await withDatabase(io, (db) => logRunsFromStdin(db, io, stdin, { defaults, json: options.json === true }));
+        return;
+      }
+      for (const [key, flag] of [['model', '--model <slug>'], ['steps', '--steps <n>']] as const) {
+        if (options[key] === undefined) throw new CliError(`required option '${flag}' not specified`);
+      }
       const input = parseOptions(runInputSchema, inputFromOptions(options), { heading: 'The run was not logged', names: OPTION_NAME });
       await withDatabase(io, async (db) => {
         const run = await createRun(db, input, 'cli');
@@ -71,10 +84,7 @@ export function registerLog(program: Command, io: CliIo): void {
           io.out(`${JSON.stringify(run, null, 2)}\n`);
           return;
         }
-        const parts = [`${run.steps} steps`];
-        if (run.durationMs !== null) parts.push(`${(run.durationMs / 1000).toFixed(1)} s`);
-        if (run.score !== null) parts.push(`score ${run.score}`);
-        io.out(`Logged run #${run.id}: ${run.modelName}, ${parts.join(', ')}\n`);
+        io.out(`${describeRun(run)}\n`);
         const model = await getModel(db, run.model);
         for (const warning of stepWarnings(run.steps, run.phase as 'draft' | 'refine' | 'final' | null, model.guide, model.name)) {
           io.err(`warning: ${warning.message}\n`);
