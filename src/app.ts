@@ -12,6 +12,7 @@ import { runsApi } from './web/api/runs-routes.js';
 import { runsExportApi } from './web/api/export-runs-routes.js';
 import { importApi } from './web/api/import-routes.js';
 import { experimentsApi } from './web/api/experiments-routes.js';
+import { renderersApi } from './web/api/renderers-routes.js';
 import { judgementsApi } from './web/api/judgements-routes.js';
 import { imagesApi } from './web/api/images-routes.js';
 import { settingsExportApi } from './web/api/settings-export-routes.js';
@@ -90,6 +91,7 @@ export function createApp({ db, config, logError }: AppDeps): Express {
   api.use('/models', modelsApi(db));
   api.use('/analyze', analyzeApi());
   api.use('/experiments', experimentsApi(db));
+  api.use('/renderers', renderersApi(db));
   api.use('/judgements', judgementsApi(db));
   api.use('/export', settingsExportApi(db));
   api.use('/export', runsExportApi(db));
