@@ -33,6 +33,7 @@ import { imagePages } from './web/pages/image-pages.js';
 import { galleryPages } from './web/pages/gallery-pages.js';
 import { modelPages } from './web/pages/model-pages.js';
 import { runPages } from './web/pages/run-pages.js';
+import { rendererPages } from './web/pages/renderer-pages.js';
 import { viewHelpers } from './web/view-helpers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -114,6 +115,7 @@ export function createApp({ db, config, logError }: AppDeps): Express {
   app.use(exportPages(db));
   app.use(imagePages(db, config));
   app.use(galleryPages(db));
+  app.use(rendererPages(db));
   app.use((req) => {
     throw new HttpError(404, 'not_found', `There is no page at ${req.path}`);
   });
