@@ -11,6 +11,7 @@ import { registerImport } from './commands/import.js';
 import { registerLog } from './commands/log.js';
 import { registerMigrateData } from './commands/migrate-data.js';
 import { registerPlan } from './commands/plan.js';
+import { registerRenderer } from './commands/renderer.js';
 import { registerRuns } from './commands/runs.js';
 import { registerServer } from './commands/server.js';
 import { CliError, type CliIo } from './io.js';
@@ -32,6 +33,7 @@ export function buildProgram(io: CliIo): Command {
   registerExportSettings(program, io);
   registerPlan(program, io);
   registerBackup(program, io);
+  registerRenderer(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;
 }
