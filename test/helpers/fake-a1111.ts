@@ -77,7 +77,7 @@ function validationError(field: string, msg: string, type: string) {
   return { detail: [{ loc: ['body', field], msg, type }] };
 }
 
-export async function startFakeA1111(options: { clock?: Partial<RenderClock>; checkpoints?: string[] } = {}): Promise<FakeA1111> {
+export async function startFakeA1111(options: { clock?: Partial<RenderClock>; checkpoints?: string[]; port?: number } = {}): Promise<FakeA1111> {
   const clock: RenderClock = { ...DEFAULT_CLOCK, ...options.clock };
   const checkpoints = (options.checkpoints ?? ['sd_xl_base_1.0.safetensors', 'flux1-dev-bnb-nf4-v2.safetensors']).map((f, i) => checkpoint(f, ['31e35c80fc', 'f0770152ec', '6ce0161689'][i % 3]!));
   const settings: Record<string, unknown> = { sd_model_checkpoint: checkpoints[0]!.title, samples_format: 'png', enable_pnginfo: true, CLIP_stop_at_last_layers: 1, sd_vae: 'Automatic' };
@@ -174,7 +174,7 @@ export async function startFakeA1111(options: { clock?: Partial<RenderClock>; ch
     return sendJson(res, 404, { detail: 'Not Found' });
   }
 
-  fake.server = await startFakeServer(handle);
+  fake.server = await startFakeServer(handle, options.port);
   fake.url = fake.server.url;
   fake.refuseConnections = () => fake.server.die();
   fake.close = () => fake.server.close();

@@ -61,6 +61,8 @@ export interface FakeComfyUiOptions {
   deviceName?: string;
   checkpoints?: string[];
   unets?: string[];
+  /** Listen on this port (default: a free one). */
+  port?: number;
 }
 
 export interface FakeComfyUi {
@@ -508,7 +510,7 @@ export async function startFakeComfyUi(options: FakeComfyUiOptions = {}): Promis
     return sendText(res, 404, '404: Not Found');
   }
 
-  fake.server = await startFakeServer(handle);
+  fake.server = await startFakeServer(handle, options.port);
   fake.url = fake.server.url;
   fake.refuseConnections = () => fake.server.die();
   fake.close = () => fake.server.close();

@@ -43,7 +43,8 @@ export interface FakeServer {
   readonly dead: boolean;
 }
 
-export async function startFakeServer(handle: RouteHandler): Promise<FakeServer> {
+/** `port` 0 picks a free one; a fixed port brings a dead renderer "back" at the same URL. */
+export async function startFakeServer(handle: RouteHandler, port = 0): Promise<FakeServer> {
   const sockets = new Set<Socket>();
   let dead = false;
   const fake = {} as FakeServer;
@@ -60,8 +61,8 @@ export async function startFakeServer(handle: RouteHandler): Promise<FakeServer>
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as AddressInfo).port;
   const stop = async () => {
     if (dead) return;
     dead = true;
@@ -69,7 +70,7 @@ export async function startFakeServer(handle: RouteHandler): Promise<FakeServer>
     for (const socket of sockets) socket.destroy();
     await closed;
   };
-  Object.assign(fake, { url: `http://127.0.0.1:${port}`, port, requests: [], hang: false, die: stop, close: stop });
+  Object.assign(fake, { url: `http://127.0.0.1:${bound}`, port: bound, requests: [], hang: false, die: stop, close: stop });
   Object.defineProperty(fake, 'dead', { get: () => dead });
   return fake;
 }
