@@ -13,6 +13,7 @@ import { runsExportApi } from './web/api/export-runs-routes.js';
 import { importApi } from './web/api/import-routes.js';
 import { experimentsApi } from './web/api/experiments-routes.js';
 import { renderersApi } from './web/api/renderers-routes.js';
+import { renderRunsApi } from './web/api/render-runs-routes.js';
 import { judgementsApi } from './web/api/judgements-routes.js';
 import { imagesApi } from './web/api/images-routes.js';
 import { settingsExportApi } from './web/api/settings-export-routes.js';
@@ -93,6 +94,7 @@ export function createApp({ db, config, logError }: AppDeps): Express {
   api.use('/analyze', analyzeApi());
   api.use('/experiments', experimentsApi(db));
   api.use('/renderers', renderersApi(db));
+  api.use('/experiments', renderRunsApi(db, config));
   api.use('/judgements', judgementsApi(db));
   api.use('/export', settingsExportApi(db));
   api.use('/export', runsExportApi(db));

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { renderRunInputSchema } from '../../validation/render-run-input.js';
 import { rendererInputSchema } from '../../validation/renderer-input.js';
 
-// The renderers' part of the OpenAPI document (openapi.ts spreads it in), built from the schema the
-// route validates with.
+// The renderers' part of the OpenAPI document (openapi.ts spreads it in): the renderers themselves and
+// rendering an experiment's plan on them, built from the schemas the routes validate with.
 
 const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 const idParameter = [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }];
@@ -43,12 +44,60 @@ export const rendererOpenApiPaths = {
   },
 };
 
+const experimentId = [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }];
+const renderAnswer = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { type: 'object', properties: { render: { $ref: '#/components/schemas/RenderStatus' } } } } },
+});
+
+export const renderRunOpenApiPaths = {
+  '/experiments/{id}/run': {
+    parameters: experimentId,
+    post: {
+      summary:
+        'Render the plan on the given renderers (grid mode: every planned run without an image), in the background: each render is queued with its steps, seed and prompt, ' +
+        "timed (the renderer's own time where it reports one, else wall time), stored like an uploaded image into its planned run; faults are retried, then marked failed. " +
+        'Only mode "grid" is available so far.',
+      requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/RenderRunInput' } } } },
+      responses: {
+        '202': { description: '`{ jobId, render }`: the job started', content: { 'application/json': { schema: { type: 'object', properties: { jobId: { type: 'integer' }, render: { $ref: '#/components/schemas/RenderStatus' } } } } } },
+        '400': error('Not a JSON object'),
+        '404': error('No such experiment'),
+        '409': error('A job of this experiment is running or paused, or every planned run already has its image'),
+        '422': error('A bad field (an unknown renderer, a mode not available)'),
+      },
+    },
+  },
+  '/experiments/{id}/render': { parameters: experimentId, get: { summary: "The progress of the experiment's latest render job (state idle when it has none)", responses: { '200': renderAnswer('The progress') } } },
+  '/experiments/{id}/pause': { parameters: experimentId, post: { summary: 'Pause the render job: the render in flight is cancelled on its renderer and stays to do', responses: { '200': renderAnswer('Paused'), '409': error('No running job') } } },
+  '/experiments/{id}/resume': { parameters: experimentId, post: { summary: 'Resume a paused or failed job: failed renders get a new round of attempts; stored ones are never rendered again', responses: { '202': renderAnswer('Running again'), '409': error('The job is done or cancelled') } } },
+  '/experiments/{id}/cancel': { parameters: experimentId, post: { summary: 'Cancel the render job for good; what was stored stays', responses: { '200': renderAnswer('Cancelled'), '409': error('Nothing to cancel') } } },
+};
+
 export const rendererOpenApiSchemas = {
   RendererInput: (() => {
     const json = z.toJSONSchema(rendererInputSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
     delete json.$schema;
     return json;
   })(),
+  RenderRunInput: (() => {
+    const json = z.toJSONSchema(renderRunInputSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    delete json.$schema;
+    return json;
+  })(),
+  RenderStatus: {
+    type: 'object',
+    required: ['state', 'done', 'total', 'failed', 'secondsSpent', 'secondsLeft', 'stopReason'],
+    properties: {
+      state: { type: 'string', enum: ['idle', 'running', 'paused', 'done', 'failed', 'cancelled'] },
+      done: { type: 'integer' },
+      total: { type: 'integer' },
+      failed: { type: 'integer' },
+      secondsSpent: { type: 'number', description: 'render time of the stored renders' },
+      secondsLeft: { type: ['number', 'null'], description: 'seconds per step so far × steps still to render, shared by the renderers; null before the first render' },
+      stopReason: { type: ['string', 'null'] },
+    },
+  },
   Renderer: {
     type: 'object',
     required: ['id', 'kind', 'url', 'name', 'hardware', 'createdAt'],
