@@ -12,6 +12,7 @@ import { registerLog } from './commands/log.js';
 import { registerMigrateData } from './commands/migrate-data.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRenderer } from './commands/renderer.js';
+import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerServer } from './commands/server.js';
 import { CliError, type CliIo } from './io.js';
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIo): Command {
   registerPlan(program, io);
   registerBackup(program, io);
   registerRenderer(program, io);
+  registerRun(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;
 }

@@ -4,7 +4,7 @@ import type { RenderJobState } from '../../db/render-queue-tables.js';
 import type { ClientOptions } from '../../renderers/index.js';
 import { experimentRuns, findExperimentById } from '../../store/experiments.js';
 import { findRendererById } from '../../store/renderers.js';
-import { findRenderJob, insertRenderJob, latestRenderJob, renderJobsInState, renderTaskTotals, resetFailedRenderTasks, setRenderJobState } from '../../store/render-jobs.js';
+import { findRenderJob, insertRenderJob, latestRenderJob, renderJobsInState, renderTasksOf, renderTaskTotals, resetFailedRenderTasks, setRenderJobState } from '../../store/render-jobs.js';
 import { ConflictError, InputError, NotFoundError } from '../errors.js';
 import { driveRenderJob } from './render-driver.js';
 
@@ -154,4 +154,27 @@ export async function renderStatus(db: Db, experimentId: number): Promise<Render
     secondsLeft: msPerStep === null ? null : Math.round((msPerStep * pending.steps) / Math.max(1, renderers) / 100) / 10,
     stopReason: job.stop_reason,
   };
+}
+
+/** A render of the latest job that failed or is waiting after a fault, with the fault in words. */
+export interface RenderFault {
+  runId: number;
+  state: 'pending' | 'failed';
+  attempts: number;
+  code: string;
+  message: string;
+}
+
+/** The faults of an experiment's latest job (failed renders, and pending ones whose last try failed), oldest first. */
+export async function renderFaults(db: Db, experimentId: number): Promise<RenderFault[]> {
+  const job = await latestRenderJob(db, experimentId);
+  if (!job) return [];
+  return (await renderTasksOf(db, job.id))
+    .filter((t) => t.state !== 'done' && t.error_code !== null)
+    .map((t) => ({ runId: t.run_id, state: t.state as 'pending' | 'failed', attempts: t.attempts, code: t.error_code!, message: t.error_message ?? '' }));
+}
+
+/** The id of an experiment's latest render job, or null when it was never rendered. */
+export async function latestRenderJobId(db: Db, experimentId: number): Promise<number | null> {
+  return (await latestRenderJob(db, experimentId))?.id ?? null;
 }
