@@ -61,7 +61,7 @@ export const DEFAULT_CLIENT_OPTIONS: Readonly<ClientOptions> = Object.freeze({
   maxBytes: 50 * 1024 * 1024,
   requestTimeoutMs: 30_000,
   renderTimeoutMs: 30 * 60_000,
-  pollMs: 250,
+  pollMs: 50,
 });
 
 export type { RendererErrorCode };

@@ -50,7 +50,8 @@ export interface FakeA1111 {
   url: string;
   server: FakeServer;
   faults: A1111Faults;
-  rendered: { steps: number; seed: string; prompt: string; sampler: string; checkpoint: string; reportedMs: number; interrupted: boolean }[];
+  /** `realMs`: the fake's own busy time (waiting + drawing the PNG), for the overhead benchmark. */
+  rendered: { steps: number; seed: string; prompt: string; sampler: string; checkpoint: string; reportedMs: number; interrupted: boolean; realMs: number }[];
   interrupts: number;
   refuseConnections(): Promise<void>;
   close(): Promise<void>;
@@ -152,7 +153,7 @@ export async function startFakeA1111(options: { clock?: Partial<RenderClock>; ch
       const images = [png.toString('base64') + (faults.oversizedAnswerBytes > 0 ? 'A'.repeat(faults.oversizedAnswerBytes) : '')];
       const text = stringifyWithBigIntegers({ images, parameters: { ...p, seed: BigInt(String(p.seed)) }, info: stringifyWithBigIntegers(info) });
       const headers: Record<string, string> = faults.sendProcessTime ? { 'x-process-time': String(Math.round(reportedMs * 10) / 10000) } : {};
-      fake.rendered.push({ steps, seed, prompt, sampler: samplerName, checkpoint: model.title, reportedMs, interrupted: interruptFlag });
+      fake.rendered.push({ steps, seed, prompt, sampler: samplerName, checkpoint: model.title, reportedMs, interrupted: interruptFlag, realMs: Date.now() - started });
       sendJson(res, 200, text, headers);
     } finally {
       done();

@@ -70,7 +70,8 @@ export interface FakeComfyUi {
   server: FakeServer;
   faults: ComfyUiFaults;
   /** What each finished render drew (in order), as the fake's sampler read it from the graph. */
-  rendered: { promptId: string; steps: number; seed: string; prompt: string; reportedMs: number }[];
+  /** `realMs`: the fake's own busy time (waiting + drawing the PNG), for the overhead benchmark. */
+  rendered: { promptId: string; steps: number; seed: string; prompt: string; reportedMs: number; realMs: number }[];
   /** POST /interrupt calls received. */
   interrupts: number;
   /** Prompt ids deleted from the queue through POST /queue. */
@@ -368,7 +369,7 @@ export async function startFakeComfyUi(options: FakeComfyUiOptions = {}): Promis
       outputs[saveId] = { images: [{ filename, subfolder: '', type: 'output' }] };
       add('execution_success', { prompt_id: item.promptId }, started + reportedMs);
       status = { status_str: 'success', completed: true, messages };
-      fake.rendered.push({ promptId: item.promptId, steps: sampling.steps, seed: sampling.seed, prompt: sampling.text, reportedMs });
+      fake.rendered.push({ promptId: item.promptId, steps: sampling.steps, seed: sampling.seed, prompt: sampling.text, reportedMs, realMs: Date.now() - started });
     }
     history.set(item.promptId, {
       prompt: [item.number, item.promptId, item.prompt, item.extraData, item.outputs],
