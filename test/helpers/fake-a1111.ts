@@ -17,7 +17,10 @@ import {
 
 /**
  * A protocol-faithful fake of the AUTOMATIC1111 / Forge API (`--api`), written from
- * AUTOMATIC1111/stable-diffusion-webui modules/api/api.py and modules/api/models.py:
+ * AUTOMATIC1111/stable-diffusion-webui modules/api/api.py (read at commit 0050a35429) and
+ * modules/api/models.py (read at commit 008a8e7576: StableDiffusionTxt2ImgProcessingAPI's extra fields
+ * sampler_index "Euler", script_name, script_args, send_images true, save_images false,
+ * alwayson_scripts, force_task_id, infotext; TextToImageResponse { images, parameters, info }; SDModelItem):
  * - Api.__init__ routes: POST /sdapi/v1/txt2img (response_model TextToImageResponse: `images` as
  *   base64 strings, `parameters` = the request with its defaults, `info` = Processed.js(), a JSON
  *   string); POST /sdapi/v1/interrupt answers `{}` (interruptapi); GET /sdapi/v1/options (get_config: every
@@ -100,7 +103,8 @@ export async function startFakeA1111(options: { clock?: Partial<RenderClock>; ch
     const p: Record<string, unknown> = {
       prompt: '', negative_prompt: '', styles: null, seed: -1, subseed: -1, subseed_strength: 0, sampler_name: null, sampler_index: 'Euler', scheduler: null,
       batch_size: 1, n_iter: 1, steps: 50, cfg_scale: 7.0, width: 512, height: 512, restore_faces: null, tiling: null,
-      override_settings: null, override_settings_restore_afterwards: true, send_images: true, save_images: false, alwayson_scripts: {},
+      override_settings: null, override_settings_restore_afterwards: true, script_name: null, script_args: [], send_images: true, save_images: false,
+      alwayson_scripts: {}, force_task_id: null, infotext: null,
       ...(body as Record<string, unknown>),
     };
     for (const field of ['steps', 'width', 'height', 'batch_size', 'n_iter']) {

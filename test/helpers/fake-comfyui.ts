@@ -19,7 +19,8 @@ import {
 
 /**
  * A protocol-faithful fake of ComfyUI's HTTP API, written from comfyanonymous/ComfyUI:
- * - server.py (commit d4b5097…, PromptServer.__init__ routes): POST /prompt answers
+ * - server.py (read at commit 005f3ba4ae, the route handlers in PromptServer.__init__: post_prompt,
+ *   get_history, view_image, post_interrupt, post_queue, get_queue, get_prompt, system_stats, get_object_info): POST /prompt answers
  *   `{ prompt_id, number, node_errors }` or 400 `{ error, node_errors }`; GET /history/{prompt_id}
  *   answers `{}` until the prompt is done, then `{ [id]: entry }`; GET /view?filename&subfolder&type
  *   sends the file (400 for a path with "/" or "..", 404 when missing); POST /interrupt and POST /queue
@@ -27,14 +28,15 @@ import {
  *   `{ exec_info: { queue_remaining } }`; GET /system_stats `{ system, devices: [{ name, type, index,
  *   vram_total, … }] }`; GET /object_info node_info() per class. Every route also answers under /api
  *   (PromptServer.add_routes).
- * - execution.py (commit f599e5c…): validate_prompt / validate_inputs (error types
+ * - execution.py (read at commit f599e5ca30): validate_prompt / validate_inputs (error types
  *   `prompt_no_outputs`, `required_input_missing`, `invalid_input_type`, `value_smaller_than_min`,
  *   `value_bigger_than_max`, `value_not_in_list`, `prompt_outputs_failed_validation`, node_errors
  *   `{ errors, dependent_outputs, class_type }`); PromptExecutor.add_message with a millisecond
- *   `timestamp` (newer execution.py: `data = {**data, "timestamp": int(time.time() * 1000)}`);
+ *   `timestamp` (later execution.py versions: `data = {**data, "timestamp": int(time.time() * 1000)}`,
+ *   read in copies of the file, as the indexed upstream version predates it);
  *   handle_execution_error's `execution_error` / `execution_interrupted` messages; PromptQueue.task_done
  *   storing `{ prompt, outputs, status: { status_str, completed, messages } }`.
- * - nodes.py SaveImage: `{filename_prefix}_{counter:05}_.png` with tEXt `prompt` = json.dumps(prompt)
+ * - nodes.py SaveImage.save_images (read in copies of nodes.py): `{filename_prefix}_{counter:05}_.png` with tEXt `prompt` = json.dumps(prompt)
  *   and one tEXt per extra_pnginfo key (`workflow`), the output `{ images: [{ filename, subfolder, type }] }`.
  * Renders run one at a time, take time linear in steps (scaled down), and draw pictures that converge.
  */
