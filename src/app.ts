@@ -11,6 +11,8 @@ import { runsApi } from './web/api/runs-routes.js';
 import { runsExportApi } from './web/api/export-runs-routes.js';
 import { importApi } from './web/api/import-routes.js';
 import { experimentsApi } from './web/api/experiments-routes.js';
+import { renderersApi } from './web/api/renderers-routes.js';
+import { renderRunsApi } from './web/api/render-runs-routes.js';
 import { judgementsApi } from './web/api/judgements-routes.js';
 import { imagesApi } from './web/api/images-routes.js';
 import { settingsExportApi } from './web/api/settings-export-routes.js';
@@ -31,6 +33,7 @@ import { imagePages } from './web/pages/image-pages.js';
 import { galleryPages } from './web/pages/gallery-pages.js';
 import { modelPages } from './web/pages/model-pages.js';
 import { runPages } from './web/pages/run-pages.js';
+import { rendererPages } from './web/pages/renderer-pages.js';
 import { viewHelpers } from './web/view-helpers.js';
 import { packageRoot } from './package-root.js';
 
@@ -89,6 +92,8 @@ export function createApp({ db, config, logError }: AppDeps): Express {
   api.use('/models', modelsApi(db));
   api.use('/analyze', analyzeApi());
   api.use('/experiments', experimentsApi(db));
+  api.use('/renderers', renderersApi(db));
+  api.use('/experiments', renderRunsApi(db, config));
   api.use('/judgements', judgementsApi(db));
   api.use('/export', settingsExportApi(db));
   api.use('/export', runsExportApi(db));
@@ -111,6 +116,7 @@ export function createApp({ db, config, logError }: AppDeps): Express {
   app.use(exportPages(db));
   app.use(imagePages(db, config));
   app.use(galleryPages(db));
+  app.use(rendererPages(db));
   app.use((req) => {
     throw new HttpError(404, 'not_found', `There is no page at ${req.path}`);
   });

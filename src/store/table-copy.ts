@@ -17,6 +17,9 @@ export const DATA_TABLES: readonly { name: string; key: readonly string[]; ident
   { name: 'run_metrics', key: ['run_id', 'name'], identity: false },
   { name: 'judgements', key: ['id'], identity: true },
   { name: 'sweet_spot_snapshots', key: ['id'], identity: true },
+  { name: 'renderers', key: ['id'], identity: true },
+  { name: 'render_jobs', key: ['id'], identity: true },
+  { name: 'render_tasks', key: ['id'], identity: true },
 ];
 
 /** Tables that hold no lasting data. */

@@ -10,6 +10,8 @@ import { imagesApi } from '../../src/web/api/images-routes.js';
 import { experimentsApi } from '../../src/web/api/experiments-routes.js';
 import { judgementsApi } from '../../src/web/api/judgements-routes.js';
 import { settingsExportApi } from '../../src/web/api/settings-export-routes.js';
+import { renderersApi } from '../../src/web/api/renderers-routes.js';
+import { renderRunsApi } from '../../src/web/api/render-runs-routes.js';
 import { createTestApp } from '../helpers/test-app.js';
 
 type Layer = { route?: { path: string; methods: Record<string, boolean> } };
@@ -35,6 +37,8 @@ describe('GET /api/v1/openapi.json', () => {
       )
       .sort();
     const served = [...routesOf('/runs', runsApi(db)), ...routesOf('/models', modelsApi(db)), ...routesOf('/analyze', analyzeApi()), ...routesOf('/export', settingsExportApi(db)), ...routesOf('/import', importApi(db)), ...routesOf('/images', imagesApi(db, { dataDir: '/tmp/sweetspot-openapi-test' })), ...routesOf('/export', runsExportApi(db)), ...routesOf('/experiments', experimentsApi(db)), ...routesOf('/judgements', judgementsApi(db)), 'get /openapi.json'].sort();
+    served.push(...routesOf('/renderers', renderersApi(db)), ...routesOf('/experiments', renderRunsApi(db, { dataDir: '/tmp/sweetspot-openapi-test' })));
+    served.sort();
     expect(documented).toEqual(served);
 
     // Each documented operation reaches a route (anything but the API's "no such route").

@@ -8,6 +8,7 @@ import { runExportQueryFields } from '../../validation/run-export-query.js';
 import { RUN_CSV_HEADER } from '../../services/run-csv-columns.js';
 import { PLAN_CSV_COLUMNS } from '../../services/experiments.js';
 import { experimentInputSchema, judgementInputSchema } from '../../validation/experiment-input.js';
+import { renderRunOpenApiPaths, rendererOpenApiPaths, rendererOpenApiSchemas } from './renderers-openapi.js';
 
 // The OpenAPI document is built from the same zod schemas the routes validate with, so the two
 // cannot drift apart.
@@ -255,11 +256,14 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           responses: { '200': { description: 'The image' }, '404': notFound },
         },
       },
+      ...rendererOpenApiPaths,
+      ...renderRunOpenApiPaths,
       '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } } },
     },
     components: {
       schemas: {
         RunInput: schemaOf(runInputSchema),
+        ...rendererOpenApiSchemas,
         ExperimentInput: schemaOf(experimentInputSchema),
         JudgementInput: schemaOf(judgementInputSchema),
         Experiment: {
