@@ -5,6 +5,7 @@ import { InputError, NotFoundError, ConflictError } from '../services/errors.js'
 import { registerAnalyze } from './commands/analyze.js';
 import { registerBackup } from './commands/backup.js';
 import { registerDemo } from './commands/demo.js';
+import { registerExperiment } from './commands/experiment.js';
 import { registerExportRuns } from './commands/export-runs.js';
 import { registerExportSettings } from './commands/export-settings.js';
 import { registerImport } from './commands/import.js';
@@ -31,6 +32,7 @@ export function buildProgram(io: CliIo): Command {
   registerExportRuns(program, io);
   registerExportSettings(program, io);
   registerPlan(program, io);
+  registerExperiment(program, io);
   registerBackup(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;

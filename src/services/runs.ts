@@ -3,6 +3,7 @@ import type { NewRunRow, RunRowUpdate, Source } from '../db/schema.js';
 import { findModelsBySlugs } from '../store/models.js';
 import {
   countRuns,
+  distinctHardware,
   deleteRun as deleteRunRow,
   findRunById,
   insertRunsInTransaction,
@@ -212,4 +213,9 @@ export async function updateRun(db: Db, id: number, patch: RunPatch): Promise<Ru
 
 export async function deleteRun(db: Db, id: number): Promise<void> {
   if (!(await deleteRunRow(db, id))) throw new NotFoundError(`run ${id} not found`);
+}
+
+/** The hardware names runs were logged with, for filter drop-downs and form suggestions. */
+export function hardwareNames(db: Db): Promise<string[]> {
+  return distinctHardware(db);
 }

@@ -1,0 +1,93 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { connectDatabase, type Db } from '../../src/db/connect.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { launchChromium } from '../helpers/chromium.js';
+
+// The everyday workflow as a new user walks it, in a real browser: each step is photographed.
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
+
+let dir: string;
+let config: Config;
+let db: Db;
+let server: Server;
+let base: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'sweetspot-e2e-workflow-'));
+  config = loadConfig({ SWEETSPOT_DB: path.join(dir, 'e2e.db'), SWEETSPOT_DATA_DIR: dir });
+  db = connectDatabase(config.database);
+  await migrateToLatest(db);
+  const app = createApp({ db, config, logError: (err) => console.error(err) });
+  server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await db?.destroy();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A page that records console errors and uncaught exceptions (a CSP violation is one). */
+async function openPage(width = 1280, height = 900): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width, height } });
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  return { page, problems };
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  const file = path.join(SHOTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  if (process.env.SWEETSPOT_SHOTS_DIR) copyFileSync(file, path.join(process.env.SWEETSPOT_SHOTS_DIR, `${name}.png`));
+}
+
+describe('experiment life cycle (real Chromium)', () => {
+  it('previews a plan with seeds typed as "42, 7", creates it, then deletes it through its confirmation', async () => {
+    const { page, problems } = await openPage();
+    await page.goto(`${base}/experiments`, { waitUntil: 'load' });
+    await page.selectOption('select[name="model"]', 'flux-dev');
+    await page.fill('input[name="steps"]', '10-30 (+10)');
+    await page.fill('input[name="seeds"]', '42, 7');
+    await page.fill('textarea[name="prompts"]', 'a red fox in snow\na lighthouse at dusk');
+    await Promise.all([page.waitForLoadState('load'), page.click('button[value="preview"]')]);
+    await page.waitForSelector('#plan-preview');
+    expect(await page.locator('#preview-head').textContent()).toBe('This plan makes 12 renders');
+    expect(await page.inputValue('input[name="seeds"]')).toBe('42, 7');
+    await shoot(page, 'workflow-plan-preview');
+
+    await Promise.all([page.waitForURL(/\/experiments\/\d+(#\w+)?$/), page.click('button[value="create"]')]);
+    expect(await page.locator('.page-head .muted').first().textContent()).toContain('2 seeds');
+    const id = Number(/\/experiments\/(\d+)/.exec(page.url())![1]);
+    const seeds = await page.evaluate(async (url) => ((await (await fetch(url)).json()) as { plan: { seeds: string[] } }).plan.seeds, `${base}/api/v1/experiments/${id}`);
+    expect(seeds).toEqual(['42', '7']);
+    await shoot(page, 'workflow-seeds-42-7');
+
+    await Promise.all([page.waitForURL(/\/delete$/), page.click('a:has-text("Delete…")')]);
+    expect(await page.locator('.confirm-counts').textContent()).toContain('12 planned runs never rendered will be removed');
+    await shoot(page, 'workflow-experiment-delete-confirm');
+    await Promise.all([page.waitForURL(/\/experiments\?deleted=/), page.click('button:has-text("Delete the experiment")')]);
+    expect(await page.locator('.banner.success').textContent()).toContain('12 planned runs removed, 0 rendered runs kept');
+    await shoot(page, 'workflow-experiment-deleted');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
