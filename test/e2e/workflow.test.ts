@@ -11,6 +11,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { connectDatabase, type Db } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { launchChromium } from '../helpers/chromium.js';
+import { convergingRender } from '../helpers/converging-renders.js';
 
 // The everyday workflow as a new user walks it, in a real browser: each step is photographed.
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -87,6 +88,33 @@ describe('experiment life cycle (real Chromium)', () => {
     await Promise.all([page.waitForURL(/\/experiments\?deleted=/), page.click('button:has-text("Delete the experiment")')]);
     expect(await page.locator('.banner.success').textContent()).toContain('12 planned runs removed, 0 rendered runs kept');
     await shoot(page, 'workflow-experiment-deleted');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('renders find their model (real Chromium)', () => {
+  it('uploads a render named flux1-dev-fp8 into a planned FLUX.1 Dev sweep, with the match shown for confirmation', async () => {
+    const { page, problems } = await openPage();
+    const plan = await page.request.post(`${base}/api/v1/experiments`, {
+      data: { name: 'Dev on the 4090', model: 'flux-dev', steps: '10,20', seeds: ['42'], prompts: ['a lighthouse at dusk'] },
+    });
+    expect(plan.status()).toBe(201);
+    const experiment = (await plan.json()) as { id: number; cells: { runId: number; steps: number }[] };
+    const planned = experiment.cells.find((c) => c.steps === 20)!.runId;
+    const bytes = await convergingRender({ steps: 20, seed: 42, prompt: 'a lighthouse at dusk', model: 'flux1-dev-fp8', size: 96 });
+
+    await page.goto(`${base}/images`, { waitUntil: 'load' });
+    await page.setInputFiles('#image-files', { name: 'ComfyUI_00042_.png', mimeType: 'image/png', buffer: bytes });
+    await page.click('#image-form button[type="submit"]');
+    await page.waitForSelector('#image-results table');
+    const row = page.locator('#image-results tbody tr').first();
+    expect(await row.textContent()).toContain(`Run #${planned} (flux-dev, 20 steps)`);
+    expect(await row.locator('.match-note').textContent()).toContain('“flux1-dev-fp8” was matched to FLUX.1 Dev as its fp8 build');
+    await shoot(page, 'workflow-upload-flux1-dev-fp8');
+
+    await page.goto(`${base}/experiments/${experiment.id}`, { waitUntil: 'load' });
+    expect(await page.locator('#experiment-progress').getAttribute('value')).toBe('1');
     expect(problems).toEqual([]);
     await page.close();
   });

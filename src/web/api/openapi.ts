@@ -284,6 +284,15 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           responses: { '200': { description: 'The image' }, '404': notFound },
         },
       },
+      '/images/{sha256}/link': {
+        parameters: [{ name: 'sha256', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-f0-9]{64}$' } }],
+        post: {
+          summary:
+            'Move a render stored before its sweep was planned into the planned run its settings match (same model, steps, seed, prompt): ' +
+            'the image, time, score and image metrics move and the upload\'s own run is deleted. `{ runId, experimentId, removedRunId }`',
+          responses: { '200': { description: 'Linked' }, '404': notFound, '409': errorResponse },
+        },
+      },
       '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } } },
     },
     components: {

@@ -17,7 +17,8 @@ import {
 } from '../../services/images.js';
 import { listModelAliases, mergeModels, removeModelAlias, setModelAlias } from '../../services/model-names.js';
 import { listModels } from '../../services/models.js';
-import { distinctHardware } from '../../store/runs.js';
+import { hardwareNames } from '../../services/runs.js';
+import { linkRenderToPlannedRun } from '../../services/duplicate-renders.js';
 import { slug, wholeNumber } from '../../validation/fields.js';
 import { runInputSchema } from '../../validation/run-input.js';
 import { toHttpError } from '../error-handler.js';
@@ -95,13 +96,18 @@ export function imagePages(db: Db, config: Pick<Config, 'dataDir'>): Router {
       title: 'Complete an image',
       image,
       models,
-      hardwareOptions: await distinctHardware(db),
+      hardwareOptions: await hardwareNames(db),
       phases: PHASES,
       useCases: USE_CASES,
       v: values ?? (await completionDefaults(db, image)),
       errors,
     });
   }
+
+  router.post('/images/:sha256/link', async (req, res) => {
+    const linked = await linkRenderToPlannedRun(db, String(req.params.sha256));
+    res.redirect(303, `/experiments/${linked.experimentId}`);
+  });
 
   router.get('/images/:sha256/complete', async (req, res) => {
     await renderComplete(res, shaOf(req.params), null, {});
