@@ -69,7 +69,7 @@
       }
       row.appendChild(result);
       const run = element('td');
-      if (r.runId) run.appendChild(link('/runs/' + r.runId + '/edit', '#' + r.runId));
+      if (r.runId) run.appendChild(link('/runs/' + r.runId, '#' + r.runId));
       else if (r.status === 'incomplete' && r.sha256) run.appendChild(link('/images/' + r.sha256 + '/complete', 'Complete it'));
       else run.textContent = '—';
       row.appendChild(run);

@@ -95,6 +95,12 @@ export function tags(field: string) {
   );
 }
 
+/** One tag, as typed (trimmed, lower-cased), e.g. for tagging several runs at once. */
+export function oneTag(field: string) {
+  const message = `${field}: a tag is 1–64 letters, digits, spaces or _ . : - and starts with a letter or digit`;
+  return z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.string({ error: message }).regex(TAG_PATTERN, { error: message }));
+}
+
 export function optionalTimestamp(field: string) {
   const message = `${field} must be a date and time such as 2026-11-25T14:30:00Z`;
   return z.preprocess(

@@ -119,3 +119,33 @@ describe('renders find their model (real Chromium)', () => {
     await page.close();
   });
 });
+
+describe('run management (real Chromium)', () => {
+  it('opens a run detail page, then deletes two runs with the multi-select and keeps the filter', async () => {
+    const { page, problems } = await openPage();
+    for (const steps of [10, 20, 30]) {
+      const res = await page.request.post(`${base}/api/v1/runs`, { data: { model: 'flux-schnell', steps: steps / 10, durationMs: 900 * steps, score: 6 + steps / 10, hardware: 'RTX 3090', sampler: 'euler', prompt: `a kite ${steps}` } });
+      expect(res.status()).toBe(201);
+    }
+    await page.goto(`${base}/runs?model=flux-schnell`, { waitUntil: 'load' });
+    await Promise.all([page.waitForURL(/\/runs\/\d+\?back=/), page.locator('.runs-table tbody tr').first().locator('a:has-text("Open")').click()]);
+    expect(await page.locator('h1').textContent()).toMatch(/^Run #\d+: FLUX\.1 Schnell, \d steps$/);
+    expect(await page.locator('.settings-list').first().textContent()).toContain('RTX 3090');
+    await shoot(page, 'workflow-run-detail');
+
+    await page.goto(`${base}/runs?model=flux-schnell`, { waitUntil: 'load' });
+    const boxes = page.locator('input[name="ids"]');
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await Promise.all([page.waitForLoadState('load'), page.click('button[value="delete"]')]);
+    expect(await page.locator('.confirm').textContent()).toContain('2 selected runs will be deleted');
+    await shoot(page, 'workflow-multi-delete-confirm');
+    await Promise.all([page.waitForURL(/done=deleted/), page.click('button:has-text("Delete 2 runs")')]);
+    expect(page.url()).toContain('model=flux-schnell');
+    expect(await page.locator('.banner.success').textContent()).toContain('Deleted 2 runs.');
+    expect(await page.locator('.runs-table tbody tr').count()).toBe(1);
+    await shoot(page, 'workflow-multi-delete-done');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
