@@ -10,10 +10,14 @@ import { CliError } from './io.js';
 export function parseOptions<S extends z.ZodType>(
   schema: S,
   input: unknown,
-  { heading, names = {} }: { heading?: string; names?: Readonly<Record<string, string>> } = {},
+  {
+    heading,
+    names = {},
+    wording = (_field, message) => message,
+  }: { heading?: string; names?: Readonly<Record<string, string>>; wording?: (field: string, message: string) => string } = {},
 ): z.infer<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const lines = issuesToDetails(parsed.error).map((d) => `${names[d.field] ?? `--${d.field}`}: ${d.message}`);
+  const lines = issuesToDetails(parsed.error).map((d) => `${names[d.field] ?? `--${d.field}`}: ${wording(d.field, d.message)}`);
   throw new CliError(heading === undefined ? lines.join('\n') : `${heading}:\n${lines.map((l) => `  ${l}`).join('\n')}`);
 }

@@ -18,6 +18,7 @@ import {
 import { findModelBySlug } from '../store/models.js';
 import type { ExperimentInput } from '../validation/experiment-input.js';
 import { InputError, NotFoundError } from './errors.js';
+import { unknownModelMessageFrom } from './unknown-model.js';
 import { neutraliseFormula } from './run-csv-columns.js';
 
 /** The planned sweep as stored in `experiments.plan` (JSON). */
@@ -143,9 +144,8 @@ function experimentRowToExperiment(row: ExperimentWithModel, progress: Experimen
 export async function createExperiment(db: Db, input: ExperimentInput): Promise<ExperimentDetail> {
   const model = await findModelBySlug(db, input.model);
   if (!model) {
-    throw new InputError(`model: unknown model '${input.model}': add it first or use one of the known slugs`, [
-      { field: 'model', message: `unknown model '${input.model}'` },
-    ]);
+    const message = await unknownModelMessageFrom(db, input.model);
+    throw new InputError(`model: ${message}`, [{ field: 'model', message }]);
   }
   let cells;
   try {

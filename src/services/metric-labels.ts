@@ -13,3 +13,16 @@ const LABELS: Record<string, string> = {
 export function metricLabel(name: string): string {
   return LABELS[name] ?? name;
 }
+
+/**
+ * What a report on a metric says when no run has a value for it: the step that produces values for
+ * that metric ("no images yet" for the image metrics), not "no rated runs".
+ */
+export function emptyMetricMessage(name: string): string {
+  if (name === CONVERGENCE_METRIC || name === SHARPNESS_METRIC) {
+    return 'No images yet: upload the renders (Images page, or sweetspot import *.png) and their sharpness and convergence are measured from the pixels.';
+  }
+  if (name === PREFERENCE_METRIC) return 'No blind judgements yet: rate pairs of renders on the Rate page to measure preference.';
+  if (name === 'score') return 'No rated runs yet: log runs with a score at 3 or more step counts to find a sweet spot.';
+  return `No runs have a value for ${name} yet.`;
+}

@@ -15,7 +15,7 @@ import { analysisFilterFromQuery, analyzeModel, sweetSpotHistory, type ModelAnal
 import { NotFoundError } from './errors.js';
 import { DEMO_TAG } from './demo.js';
 import { LruCache } from './lru-cache.js';
-import { metricLabel } from './metric-labels.js';
+import { emptyMetricMessage, metricLabel } from './metric-labels.js';
 
 /** Raw points drawn behind the level means: enough to show the spread, few enough to stay fast at 10⁶ runs. */
 export const POINT_SAMPLE_CAP = 2_000;
@@ -41,6 +41,8 @@ export interface ModelReport {
   choices: FilterChoices & { metrics: { name: string; label: string; lowerIsBetter: boolean }[] };
   /** How many of the runs behind the report are demo runs (tagged "demo"): the page says so. */
   demoRuns: number;
+  /** What to say when no run has a value for the metric, in the metric's terms; null when some do. */
+  emptyState: string | null;
 }
 
 /**
@@ -102,6 +104,7 @@ async function buildModelReport(db: Db, row: ModelRow, slug: string, query: Anal
       ],
     },
     demoRuns,
+    emptyState: analysis.runs === 0 ? emptyMetricMessage(analysis.metric.name) : null,
   };
 }
 

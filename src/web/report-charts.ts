@@ -1,3 +1,4 @@
+import { emptyMetricMessage } from '../services/metric-labels.js';
 import type { ModelReport } from '../services/model-report.js';
 import { viewHelpers as h } from './view-helpers.js';
 
@@ -86,7 +87,7 @@ export function reportCharts(report: ModelReport): { charts: ChartSpec[]; missin
       },
     });
   } else {
-    missing.push({ title: 'Quality vs steps', reason: a.message });
+    missing.push({ title: 'Quality vs steps', reason: a.runs === 0 ? emptyMetricMessage(a.metric.name) : a.message });
   }
 
   // (b) duration vs steps

@@ -280,9 +280,11 @@ describe('experiment pages', () => {
       .send({ [`d_${a}`]: '7.5', [`s_${a}`]: '11', [`d_${b}`]: 'fast', [`s_${b}`]: '6', [`d_${c}`]: '-1', [`s_${c}`]: '' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('Nothing was saved');
-    expect(res.text).toContain(`<code>s_${a}</code>: score must be a number from 0 to 10`);
-    expect(res.text).toContain(`<code>d_${b}</code>: time must be a number of seconds`);
-    expect(res.text).toContain(`<code>d_${c}</code>`);
+    const [cellA, cellB, cellC] = experiment.cells;
+    expect(res.text).toContain(`<a href="#s_${a}">Score at ${cellA!.steps} steps, seed ${cellA!.seed}, “${cellA!.prompt}”</a>: score must be a number from 0 to 10`);
+    expect(res.text).toContain(`<a href="#d_${b}">Time at ${cellB!.steps} steps, seed ${cellB!.seed}, “${cellB!.prompt}”</a>: Time (seconds) must be from 0 to 604,800`);
+    expect(res.text).toContain(`<a href="#d_${c}">Time at ${cellC!.steps} steps`);
+    expect(res.text).not.toContain('<code>d_');
     // What was typed stays in the cells to be corrected.
     expect(res.text).toContain(`name="d_${b}" value="fast"`);
     const cells = (await request(t.app).get(`/api/v1/experiments/${experiment.id}`)).body.cells;

@@ -4,6 +4,7 @@ import { getModel } from '../../services/models.js';
 import { createRun } from '../../services/runs.js';
 import { runInputSchema } from '../../validation/run-input.js';
 import { parseOptions } from '../parse-options.js';
+import { inSecondsWording } from '../../validation/user-units.js';
 import { withDatabase } from '../context.js';
 import { CliError, type CliIo } from '../io.js';
 import { withRenderSettings } from '../render-options.js';
@@ -64,7 +65,12 @@ export function registerLog(program: Command, io: CliIo): void {
     .option('--notes <text>', 'notes')
     .option('--json', 'print the stored run as JSON')
     .action(async (options: LogOptions) => {
-      const input = parseOptions(runInputSchema, inputFromOptions(options), { heading: 'The run was not logged', names: OPTION_NAME });
+      const input = parseOptions(runInputSchema, inputFromOptions(options), {
+        heading: 'The run was not logged',
+        names: options.durationMs !== undefined ? { ...OPTION_NAME, durationMs: '--duration-ms' } : OPTION_NAME,
+        // --duration is typed in seconds: its message says seconds; --duration-ms keeps the API's ms.
+        ...(options.durationMs === undefined ? { wording: inSecondsWording } : {}),
+      });
       await withDatabase(io, async (db) => {
         const run = await createRun(db, input, 'cli');
         if (options.json) {

@@ -5,6 +5,7 @@ import { durationLevelSums } from '../../store/analysis-sums.js';
 import { findModelBySlug } from '../../store/models.js';
 import type { ExperimentInput } from '../../validation/experiment-input.js';
 import { InputError } from '../errors.js';
+import { unknownModelMessageFrom } from '../unknown-model.js';
 
 /** What a plan would make, shown before it is created. */
 export interface PlanPreview {
@@ -54,9 +55,8 @@ async function fitFor(db: Db, modelId: number, hardware: string | undefined): Pr
 export async function previewPlan(db: Db, input: ExperimentInput): Promise<PlanPreview> {
   const model = await findModelBySlug(db, input.model);
   if (!model) {
-    throw new InputError(`model: unknown model '${input.model}': add it first or use one of the known slugs`, [
-      { field: 'model', message: `unknown model '${input.model}'` },
-    ]);
+    const message = await unknownModelMessageFrom(db, input.model);
+    throw new InputError(`model: ${message}`, [{ field: 'model', message }]);
   }
   const seeds = input.seeds?.length ?? input.randomSeeds ?? 0;
   const blocks = seeds * input.prompts.length;

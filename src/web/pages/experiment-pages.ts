@@ -10,6 +10,7 @@ import { listModels } from '../../services/models.js';
 import { hardwareNames } from '../../services/runs.js';
 import { cellValuesSchema, experimentInputSchema } from '../../validation/experiment-input.js';
 import { issuesToDetails, wholeNumber } from '../../validation/fields.js';
+import { inSecondsWording } from '../../validation/user-units.js';
 import { InputError } from '../../services/errors.js';
 import { parseWith } from '../validate.js';
 import { formErrors, formValues } from './form-errors.js';
@@ -116,7 +117,7 @@ function cellsFromForm(body: Record<string, unknown>): { cells: CellValues[]; er
     if (!parsed.success) {
       for (const d of issuesToDetails(parsed.error)) {
         const field = d.field === 'durationMs' ? `d_${runId}` : `s_${runId}`;
-        errors[field] ??= d.field === 'durationMs' ? 'time must be a number of seconds from 0 to 604800' : d.message;
+        errors[field] ??= inSecondsWording(d.field, d.message);
       }
       continue;
     }

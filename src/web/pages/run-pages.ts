@@ -11,6 +11,7 @@ import { listRunsByQuery } from '../../services/run-listing.js';
 import { oneTag, slug, wholeNumber } from '../../validation/fields.js';
 import { runInputSchema, runPatchSchema } from '../../validation/run-input.js';
 import { runQuerySchema } from '../../validation/run-query.js';
+import { inSecondsWording } from '../../validation/user-units.js';
 import { parseWith } from '../validate.js';
 import { formFieldName, runInputFromForm } from './form-input.js';
 import { formErrors, formValues } from './form-errors.js';
@@ -90,7 +91,7 @@ export function runPages(db: Db): Router {
       rememberSettings(res, body);
       res.redirect(303, `/runs/new?logged=${run.id}`);
     } catch (err) {
-      const errors = formErrors(err, formFieldName);
+      const errors = formErrors(err, formFieldName, inSecondsWording);
       if (!errors) throw err;
       await renderLogForm(req, res, { values: formValues(body), errors, status: 422 });
     }
@@ -190,7 +191,7 @@ export function runPages(db: Db): Router {
       await updateRun(db, id, parseWith(runPatchSchema, runInputFromForm(fields, { partial: true }), 'run'));
       res.redirect(303, withOutcome(runsBack(body.back), { done: 'updated', id }));
     } catch (err) {
-      const errors = formErrors(err, formFieldName);
+      const errors = formErrors(err, formFieldName, inSecondsWording);
       if (!errors) throw err;
       await renderEditForm(res, id, formValues(body), errors, 422, runsBack(body.back));
     }
