@@ -149,3 +149,50 @@ describe('run management (real Chromium)', () => {
     await page.close();
   });
 });
+
+describe('the demo shows everything (real Chromium)', () => {
+  it('loads the demo; its gallery, rate page and experiment report have content; a tag filter leaves it out', async () => {
+    const { page, problems } = await openPage();
+    // Earlier tests logged runs, so the dashboard shows no "Load demo data" button: post its form directly.
+    const res = await page.request.post(`${base}/demo`, { headers: { origin: base } });
+    expect(res.status()).toBeLessThan(400);
+    await page.goto(`${base}/models/flux-dev/gallery`, { waitUntil: 'load' });
+    expect(await page.locator('img[src$="/thumb"]').count()).toBeGreaterThanOrEqual(10);
+    await shoot(page, 'workflow-demo-gallery');
+
+    const experiments = (await (await page.request.get(`${base}/api/v1/experiments`)).json()) as { experiments: { id: number; name: string }[] };
+    const demo = experiments.experiments.find((e) => e.name.startsWith('Demo:'))!;
+    await page.goto(`${base}/rate?experiment=${demo.id}`, { waitUntil: 'load' });
+    expect(await page.locator('img[src*="/images/"]').count()).toBeGreaterThanOrEqual(2);
+    await shoot(page, 'workflow-demo-rate');
+
+    await page.goto(`${base}/experiments/${demo.id}`, { waitUntil: 'load' });
+    const spots = await page.locator('.metric-spots').textContent();
+    expect(spots).toContain('convergence');
+    expect(spots).toContain('blind preference');
+    await shoot(page, 'workflow-demo-experiment-report');
+
+    await page.goto(`${base}/models/flux-dev`, { waitUntil: 'load' });
+    expect(await page.locator('.banner.demo').textContent()).toContain('made-up demo renders');
+    await Promise.all([page.waitForURL(/excludeTag=demo/), page.click('.banner.demo a:has-text("Leave them out")')]);
+    expect(await page.locator('.banner.demo').count()).toBe(0);
+    expect(await page.locator('body').textContent()).toContain('Without tag: demo');
+    await shoot(page, 'workflow-report-without-demo');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+});
+
+describe('phone layout (real Chromium, 390 px)', () => {
+  it('the import page and a model report do not scroll sideways on a 390 px phone', async () => {
+    const { page, problems } = await openPage(390, 844);
+    for (const [url, name] of [['/import', 'workflow-phone-import'], ['/models/flux-dev', 'workflow-phone-report']] as const) {
+      await page.goto(`${base}${url}`, { waitUntil: 'load' });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      await shoot(page, name);
+      expect(overflow, `${url} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+});

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import type { Config } from '../../config.js';
 import type { Db } from '../../db/connect.js';
 import { loadDashboard } from '../../services/dashboard.js';
 import { countDemoRuns, loadDemo, removeDemo } from '../../services/demo.js';
@@ -12,7 +13,7 @@ const demoOutcome = z.object({
   demoRemoved: wholeNumber('demoRemoved', 0, 10_000_000).optional(),
 });
 
-export function dashboardPages(db: Db): Router {
+export function dashboardPages(db: Db, config: Pick<Config, 'dataDir'>): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
@@ -23,7 +24,7 @@ export function dashboardPages(db: Db): Router {
   });
 
   router.post('/demo', async (_req, res) => {
-    const { added } = await loadDemo(db);
+    const { added } = await loadDemo(db, config);
     res.redirect(303, `/?demoLoaded=${added}`);
   });
 
@@ -42,7 +43,7 @@ export function dashboardPages(db: Db): Router {
   });
 
   router.post('/demo/remove', async (_req, res) => {
-    const removed = await removeDemo(db);
+    const removed = await removeDemo(db, config);
     res.redirect(303, `/?demoRemoved=${removed}`);
   });
 
