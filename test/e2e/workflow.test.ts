@@ -188,7 +188,7 @@ describe('phone layout (real Chromium, 390 px)', () => {
     const { page, problems } = await openPage(390, 844);
     for (const [url, name] of [['/import', 'workflow-phone-import'], ['/models/flux-dev', 'workflow-phone-report']] as const) {
       await page.goto(`${base}${url}`, { waitUntil: 'load' });
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as number;
       await shoot(page, name);
       expect(overflow, `${url} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
     }
