@@ -66,6 +66,16 @@ export async function loadModelReport(db: Db, slug: string, query: AnalysisQuery
 
 const reportCaches = new WeakMap<Db, LruCache<string, ModelReport>>();
 
+/**
+ * The history without a snapshot that says the same as the one before it (same sweet spot,
+ * interval, confidence and run count): the inputs changed, but nothing a reader would see did.
+ */
+export function withoutRepeats(points: readonly SnapshotPoint[]): SnapshotPoint[] {
+  const same = (a: SnapshotPoint, b: SnapshotPoint) =>
+    a.steps === b.steps && a.intervalLow === b.intervalLow && a.intervalHigh === b.intervalHigh && a.confidence === b.confidence && a.runs === b.runs;
+  return points.filter((p, i) => i === 0 || !same(p, points[i - 1]!));
+}
+
 async function buildModelReport(db: Db, row: ModelRow, slug: string, query: AnalysisQuery): Promise<ModelReport> {
   const analysis = await analyzeModel(db, slug, query);
   const filter = analysisFilterFromQuery(query);
@@ -93,7 +103,7 @@ async function buildModelReport(db: Db, row: ModelRow, slug: string, query: Anal
     analysis,
     points,
     durations,
-    history: history.filter((h) => h.rule === analysis.settings.rule && h.delta === analysis.settings.delta),
+    history: withoutRepeats(history.filter((h) => h.rule === analysis.settings.rule && h.delta === analysis.settings.delta)),
     choices: {
       hardware: withChosen(choices.hardware, query.hardware),
       samplers: withChosen(choices.samplers, query.sampler),
