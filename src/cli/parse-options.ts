@@ -18,6 +18,8 @@ export function parseOptions<S extends z.ZodType>(
 ): z.infer<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const lines = issuesToDetails(parsed.error).map((d) => `${names[d.field] ?? `--${d.field}`}: ${wording(d.field, d.message)}`);
+  // A list option reports its item ("excludeTag[0]"): the user typed the option, so name that.
+  const option = (field: string) => names[field] ?? names[field.replace(/\[\d+\]$/, '')] ?? `--${field.replace(/\[\d+\]$/, '')}`;
+  const lines = issuesToDetails(parsed.error).map((d) => `${option(d.field)}: ${wording(d.field, d.message)}`);
   throw new CliError(heading === undefined ? lines.join('\n') : `${heading}:\n${lines.map((l) => `  ${l}`).join('\n')}`);
 }

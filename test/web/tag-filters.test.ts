@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { useCliSandbox } from '../helpers/cli.js';
 import { createTestApp, type TestContext } from '../helpers/test-app.js';
 
 let t: TestContext;
@@ -118,5 +119,32 @@ describe('the settings sheet a team lead can hand out', () => {
     expect(draft).toBeLessThan(20);
     expect(dev.outsideGuide).toContain(`draft (${draft} steps) is below the guide's minimum of 20 for FLUX.1 Dev`);
     expect(md).toContain(`> Outside the guide: draft (${draft} steps) is below the guide's minimum of 20 for FLUX.1 Dev.`);
+  });
+});
+
+describe('the CLI and the export page take the same filters', () => {
+  const { cli } = useCliSandbox('sweetspot-cli-tags-');
+
+  it('sweetspot export settings --exclude-tag demo --hardware states both', async () => {
+    expect((await cli('demo')).code).toBe(0);
+    const withDemo = await cli('export', 'settings');
+    expect(withDemo.out).toMatch(/Includes \d+ demo runs/);
+    const res = await cli('export', 'settings', '--exclude-tag', 'demo', '--hardware', 'RTX 4090');
+    expect(res.code).toBe(0);
+    expect(res.out).toContain('filters: excludeTag = demo');
+    expect(res.out).toContain('Times predicted for: RTX 4090 (chosen with hardware=).');
+    expect(res.out).toContain('No model has rated runs yet.');
+    const bad = await cli('export', 'settings', '--exclude-tag', '!!');
+    expect(bad.err).toContain('--exclude-tag: excludeTag: each tag is 1–64 letters');
+  }, 60_000);
+
+  it('the export page offers the tag filters and calls out demo runs', async () => {
+    await logCurve(10, ['demo']);
+    const page = await request(t.app).get('/export');
+    expect(page.text).toContain('this sheet includes 16 demo runs');
+    expect(page.text).toContain('name="excludeTag"');
+    const without = await request(t.app).get('/export?excludeTag=demo');
+    expect(without.text).not.toContain('this sheet includes');
+    expect(without.text).toContain('/api/v1/export/settings.md?excludeTag=demo');
   });
 });
