@@ -223,10 +223,28 @@
           order: 5,
         });
       }
+      // Below the lowest tested step the curve is an extrapolation: drawn dashed, not solid.
+      var lowest = Math.min.apply(null, xs);
+      var below = d.curve.filter(function (c) { return c.x <= lowest; });
+      if (below.length > 1) {
+        datasets.push({
+          label: 'Fitted curve below the tested steps (extrapolated)',
+          data: below,
+          showLine: true,
+          borderColor: C.blue,
+          backgroundColor: C.blue,
+          borderWidth: 1.5,
+          borderDash: [6, 4],
+          pointRadius: 0,
+          pointHoverRadius: 0,
+          tension: 0,
+          order: 2,
+        });
+      }
       if (d.curve.length > 0) {
         datasets.push({
           label: d.curveLabel || 'Fitted curve',
-          data: d.curve,
+          data: d.curve.filter(function (c) { return c.x >= lowest; }),
           showLine: true,
           borderColor: C.blue,
           backgroundColor: C.blue,
@@ -262,10 +280,12 @@
       }
       var bands = [];
       if (d.guide) {
-        bands.push({ from: d.guide.lo, to: d.guide.hi, color: alpha(C.green, 0.1), outline: C.green, label: d.guide.label, labelAt: 'top', textColor: '#00664a' });
+        // The guide's range is an outline only and the interval a fill: where they overlap both stay readable.
+        bands.push({ from: d.guide.lo, to: d.guide.hi, color: 'rgba(0,0,0,0)', outline: C.green, label: d.guide.label, labelAt: 'top', textColor: '#00664a' });
       }
       if (d.sweetSpot && d.sweetSpot.lo !== null && d.sweetSpot.hi !== null) {
-        bands.push({ from: d.sweetSpot.lo, to: d.sweetSpot.hi, color: alpha(C.vermillion, 0.14), label: '90% interval ' + d.sweetSpot.lo + '–' + d.sweetSpot.hi, labelAt: 'bottom', textColor: '#9a3f00' });
+        var range = d.sweetSpot.lo === d.sweetSpot.hi ? String(d.sweetSpot.lo) : d.sweetSpot.lo + '–' + d.sweetSpot.hi;
+        bands.push({ from: d.sweetSpot.lo, to: d.sweetSpot.hi, color: alpha(C.vermillion, 0.18), label: '90% interval ' + range, labelAt: 'bottom', textColor: '#9a3f00' });
       }
       var allX = xs.concat(d.curve.map(function (c) { return c.x; }));
       if (d.guide) allX.push(d.guide.hi);
@@ -275,10 +295,10 @@
         options: {
           scales: {
             x: axis('Steps', { min: 0, max: niceMax(allX) }),
-            y: axis(d.yLabel, {
+            y: axis(d.yLabel, Object.assign({
               suggestedMin: Math.min.apply(null, d.means.map(function (m) { return m.lo === null ? m.y : m.lo; })),
               suggestedMax: Math.max.apply(null, d.means.map(function (m) { return m.hi === null ? m.y : m.hi; })),
-            }),
+            }, d.yMax !== null && d.yMax !== undefined ? { max: d.yMax } : {})),
           },
           plugins: {
             legend: { position: 'bottom' },
@@ -378,22 +398,25 @@
       };
     },
 
-    qps: function (d) {
-      var lines = d.sweetSpot !== null ? [{ at: d.sweetSpot, color: C.vermillion, label: 'sweet spot ' + d.sweetSpot }] : [];
+    // Quality reached against the minutes a batch takes: each point is a step count.
+    batch: function (d) {
+      var datasets = [
+        { label: 'Fitted', data: d.curve, showLine: true, borderColor: C.green, backgroundColor: C.green, borderWidth: 2, pointRadius: 0, order: 2 },
+        { label: 'Tested step counts', data: d.points, backgroundColor: C.ink, borderColor: C.ink, pointRadius: 3.5, order: 1 },
+      ];
+      if (d.sweetSpot) {
+        datasets.push({ label: 'Sweet spot ' + d.sweetSpot.steps + ' steps', data: [d.sweetSpot], backgroundColor: C.vermillion, borderColor: '#ffffff', borderWidth: 2, pointStyle: 'rectRot', pointRadius: 8, order: 0 });
+      }
+      var y = { min: 0 };
+      if (d.yMax !== null && d.yMax !== undefined) y.max = d.yMax;
       return {
         type: 'scatter',
-        data: {
-          datasets: [
-            { label: 'Fitted', data: d.curve, showLine: true, borderColor: C.green, backgroundColor: C.green, borderWidth: 2, pointRadius: 0, order: 2 },
-            { label: 'At tested steps', data: d.points, backgroundColor: C.ink, borderColor: C.ink, pointRadius: 3.5, order: 1 },
-          ],
-        },
+        data: { datasets: datasets },
         options: {
-          scales: { x: axis('Steps', { min: 0 }), y: axis(d.yLabel, { min: 0 }) },
+          scales: { x: axis(d.xLabel, { min: 0 }), y: axis(d.yLabel, y) },
           plugins: {
-            legend: { display: false },
-            ssBands: { lines: lines },
-            tooltip: { callbacks: { label: function (ctx) { return Math.round(ctx.raw.x) + ' steps: ' + fmt(ctx.raw.y, 3) + ' per s'; } } },
+            legend: { position: 'bottom' },
+            tooltip: { callbacks: { label: function (ctx) { return ctx.raw.steps + ' steps: ' + fmt(ctx.raw.y) + ' in ' + fmt(ctx.raw.x, 1) + ' min'; } } },
           },
         },
       };

@@ -50,9 +50,26 @@
       const result = element('td');
       result.appendChild(element('strong', '', r.status));
       result.appendChild(document.createTextNode(': ' + r.message));
+      if (r.modelMatch && !r.modelMatch.exact) {
+        const note = element('p', 'match-note');
+        note.setAttribute('role', 'note');
+        note.appendChild(element('strong', '', 'Check the model: '));
+        note.appendChild(document.createTextNode(r.modelMatch.note + ' '));
+        note.appendChild(link('/model-aliases', 'Model names'));
+        result.appendChild(note);
+      }
+      if (r.linkPlannedRun && r.sha256) {
+        const linkForm = element('form', 'inline-form');
+        linkForm.method = 'post';
+        linkForm.action = '/images/' + r.sha256 + '/link';
+        const button = element('button', 'button small', 'Link it to planned run #' + r.linkPlannedRun.runId);
+        button.type = 'submit';
+        linkForm.appendChild(button);
+        result.appendChild(linkForm);
+      }
       row.appendChild(result);
       const run = element('td');
-      if (r.runId) run.appendChild(link('/runs/' + r.runId + '/edit', '#' + r.runId));
+      if (r.runId) run.appendChild(link('/runs/' + r.runId, '#' + r.runId));
       else if (r.status === 'incomplete' && r.sha256) run.appendChild(link('/images/' + r.sha256 + '/complete', 'Complete it'));
       else run.textContent = '—';
       row.appendChild(run);

@@ -108,7 +108,7 @@ export function createApp({ db, config, logError }: AppDeps): Express {
   app.use(experimentPages(db));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(ratePages(db));
-  app.use(dashboardPages(db));
+  app.use(dashboardPages(db, config));
   app.use(runPages(db));
   app.use(modelPages(db));
   app.use(comparePages(db));

@@ -26,6 +26,11 @@ export interface PairChooserInput {
   maxJudgements?: number;
   /** Seed of the left/right coin. Default: the number of judgements so far (a new order each time). */
   seed?: number;
+  /**
+   * Pairs (render ids) judged just now: set aside while any other pair is left, so a rater does not
+   * see the same two renders again within a few judgements. Default none.
+   */
+  recent?: readonly (readonly [string, string])[];
 }
 
 /** The pair to show next. */
@@ -162,8 +167,10 @@ export function choosePair(input: PairChooserInput): ChosenPair | null {
     else blocks.set(render.block, [render]);
   }
 
+  const recent = new Set((input.recent ?? []).map(([x, y]) => pairKey(x, y)));
   let best: Candidate | null = null;
   let bestFresh: Candidate | null = null;
+  let bestNotRecent: Candidate | null = null;
   for (const [block, members] of blocks) {
     const sorted = [...members].sort((x, y) => x.steps - y.steps || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
     const levels = [...new Set(sorted.map((render) => render.steps))];
@@ -181,12 +188,14 @@ export function choosePair(input: PairChooserInput): ChosenPair | null {
         const p = winProbability(stepFit, String(high.steps), String(low.steps)) ?? 0.5;
         const count = pairCounts.get(pairKey(low.id, high.id)) ?? 0;
         const candidate: Candidate = { low, high, count, blockCount, score: (closeness * 4 * p * (1 - p)) / (1 + count) };
+        const isRecent = recent.has(pairKey(low.id, high.id));
         if (best === null || compareCandidates(candidate, best) < 0) best = candidate;
-        if (count < maxJudgements && (bestFresh === null || compareCandidates(candidate, bestFresh) < 0)) bestFresh = candidate;
+        if (!isRecent && (bestNotRecent === null || compareCandidates(candidate, bestNotRecent) < 0)) bestNotRecent = candidate;
+        if (!isRecent && count < maxJudgements && (bestFresh === null || compareCandidates(candidate, bestFresh) < 0)) bestFresh = candidate;
       }
     }
   }
-  const chosen = bestFresh ?? best;
+  const chosen = bestFresh ?? bestNotRecent ?? best;
   if (chosen === null) return null;
   const swap = createRandom(seed).next() < 0.5;
   return {

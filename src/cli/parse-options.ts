@@ -10,10 +10,16 @@ import { CliError } from './io.js';
 export function parseOptions<S extends z.ZodType>(
   schema: S,
   input: unknown,
-  { heading, names = {} }: { heading?: string; names?: Readonly<Record<string, string>> } = {},
+  {
+    heading,
+    names = {},
+    wording = (_field, message) => message,
+  }: { heading?: string; names?: Readonly<Record<string, string>>; wording?: (field: string, message: string) => string } = {},
 ): z.infer<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const lines = issuesToDetails(parsed.error).map((d) => `${names[d.field] ?? `--${d.field}`}: ${d.message}`);
+  // A list option reports its item ("excludeTag[0]"): the user typed the option, so name that.
+  const option = (field: string) => names[field] ?? names[field.replace(/\[\d+\]$/, '')] ?? `--${field.replace(/\[\d+\]$/, '')}`;
+  const lines = issuesToDetails(parsed.error).map((d) => `${option(d.field)}: ${wording(d.field, d.message)}`);
   throw new CliError(heading === undefined ? lines.join('\n') : `${heading}:\n${lines.map((l) => `  ${l}`).join('\n')}`);
 }

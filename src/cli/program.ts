@@ -35,6 +35,7 @@ const COMMANDS: readonly LazyCommand[] = [
   { name: 'export', summary: 'export the runs or documented settings', load: () => import('./commands/export-runs.js').then((m) => m.registerExportRuns) },
   { name: 'export', summary: 'export the runs or documented settings', load: () => import('./commands/export-settings.js').then((m) => m.registerExportSettings) },
   { name: 'plan', summary: 'plan a sweep: every step count × seed × prompt becomes a planned run to fill in', load: () => import('./commands/plan.js').then((m) => m.registerPlan) },
+  { name: 'experiment', summary: 'delete or archive a planned sweep', load: () => import('./commands/experiment.js').then((m) => m.registerExperiment) },
   { name: 'backup', summary: "copy the database to FILE with SQLite's online backup (safe while the server runs)", load: () => import('./commands/backup.js').then((m) => m.registerBackup) },
   { name: 'renderer', summary: 'the ComfyUI and A1111/Forge servers sweetspot renders on', load: () => import('./commands/renderer.js').then((m) => m.registerRenderer) },
   { name: 'run', summary: "render an experiment's plan on your ComfyUI / A1111 renderers (grid: every planned run), with progress", load: () => import('./commands/run.js').then((m) => m.registerRun) },

@@ -76,6 +76,8 @@ export interface ExperimentTable {
   plan: string;
   notes: Generated<string>;
   created_at: string;
+  /** When the experiment was archived (ISO time); null while it is current. */
+  archived_at: Generated<string | null>;
 }
 
 export const USE_CASES = ['concept-art', 'portrait', 'landscape', 'other'] as const;

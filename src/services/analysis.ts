@@ -71,6 +71,8 @@ export function analysisFilterFromQuery(query: AnalysisQuery): AnalysisFilter {
   if (query.experiment != null) filter.experimentId = query.experiment;
   if (query.from != null) filter.from = query.from;
   if (query.to != null) filter.to = query.to;
+  if (query.tag != null) filter.tags = query.tag;
+  if (query.excludeTag != null) filter.excludeTags = query.excludeTag;
   return filter;
 }
 

@@ -1,8 +1,10 @@
+import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
 import type { Phase, UseCase } from '../db/schema.js';
 import { createRandom } from '../analysis/random.js';
 import { countTagged, deleteRunsTagged } from '../store/runs.js';
 import type { RunInput } from '../validation/run-input.js';
+import { loadDemoExperiment, removeDemoExperiments } from './demo-experiment.js';
 import { createRuns } from './runs.js';
 
 export const DEMO_TAG = 'demo';
@@ -127,17 +129,24 @@ export function buildDemoRuns(seed = 6, now = Date.now()): RunInput[] {
   return runs;
 }
 
-/** Loads the demo data set unless it is already there; returns how many demo runs exist afterwards. */
-export async function loadDemo(db: Db): Promise<{ added: number; total: number }> {
+/**
+ * Loads the demo data set unless it is already there; returns how many demo runs exist afterwards.
+ * With a data folder it also loads the demo experiment: renders, judgements and image metrics.
+ */
+export async function loadDemo(db: Db, config: Pick<Config, 'dataDir'> | null = null): Promise<{ added: number; total: number }> {
   const existing = await countTagged(db, DEMO_TAG);
   if (existing > 0) return { added: 0, total: existing };
   const ids = await createRuns(db, buildDemoRuns(), 'demo');
-  return { added: ids.length, total: ids.length };
+  const withRenders = config === null ? 0 : (await loadDemoExperiment(db, config)).renders;
+  return { added: ids.length + withRenders, total: ids.length + withRenders };
 }
 
-/** Removes every run tagged `demo` in one step. */
-export async function removeDemo(db: Db): Promise<number> {
-  return deleteRunsTagged(db, DEMO_TAG);
+/** Removes every run tagged `demo` in one step, with the demo experiment and its rendered files. */
+export async function removeDemo(db: Db, config: Pick<Config, 'dataDir'> | null = null): Promise<number> {
+  const runs = await countTagged(db, DEMO_TAG);
+  await removeDemoExperiments(db, config, DEMO_TAG);
+  await deleteRunsTagged(db, DEMO_TAG);
+  return runs;
 }
 
 export function countDemoRuns(db: Db): Promise<number> {

@@ -18,6 +18,7 @@ import {
 import { findModelBySlug } from '../store/models.js';
 import type { ExperimentInput } from '../validation/experiment-input.js';
 import { InputError, NotFoundError } from './errors.js';
+import { unknownModelMessageFrom } from './unknown-model.js';
 import { neutraliseFormula } from './run-csv-columns.js';
 
 /** The planned sweep as stored in `experiments.plan` (JSON). */
@@ -59,6 +60,8 @@ export interface Experiment {
   plan: ExperimentPlan;
   progress: ExperimentProgress;
   createdAt: string;
+  /** When it was archived; null while it is current. */
+  archivedAt: string | null;
 }
 
 /** One planned render of an experiment (a cell of the grid). */
@@ -130,6 +133,7 @@ function experimentRowToExperiment(row: ExperimentWithModel, progress: Experimen
     plan: readPlan(row.plan),
     progress: progressOf(progress),
     createdAt: row.created_at,
+    archivedAt: row.archived_at ?? null,
   };
 }
 
@@ -140,13 +144,12 @@ function experimentRowToExperiment(row: ExperimentWithModel, progress: Experimen
 export async function createExperiment(db: Db, input: ExperimentInput): Promise<ExperimentDetail> {
   const model = await findModelBySlug(db, input.model);
   if (!model) {
-    throw new InputError(`model: unknown model '${input.model}': add it first or use one of the known slugs`, [
-      { field: 'model', message: `unknown model '${input.model}'` },
-    ]);
+    const message = await unknownModelMessageFrom(db, input.model);
+    throw new InputError(`model: ${message}`, [{ field: 'model', message }]);
   }
   let cells;
   try {
-    cells = planSweep({ steps: input.steps, seeds: input.seeds, prompts: input.prompts });
+    cells = planSweep({ steps: input.steps, seeds: input.seeds ?? input.randomSeeds ?? 0, prompts: input.prompts });
   } catch (err) {
     // The schema checks the same things first; this keeps a fault in the plan a clear 4xx all the same.
     const message = (err as Error).message;
@@ -199,8 +202,9 @@ export async function createExperiment(db: Db, input: ExperimentInput): Promise<
   return getExperiment(db, id);
 }
 
-export async function listExperiments(db: Db, limit = 200): Promise<Experiment[]> {
-  const rows = await listExperimentRows(db, limit);
+/** The newest current experiments (or, with `archived`, the archived ones) with their progress. */
+export async function listExperiments(db: Db, limit = 200, archived = false): Promise<Experiment[]> {
+  const rows = await listExperimentRows(db, limit, archived);
   const progress = new Map((await experimentProgress(db, rows.map((r) => r.id))).map((p) => [p.experiment_id, p]));
   return rows.map((row) => experimentRowToExperiment(row, progress.get(row.id)));
 }

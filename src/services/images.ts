@@ -16,6 +16,8 @@ import { issuesToDetails } from '../validation/fields.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { IMAGE_TYPES, imagePath, removeQuietly, SHA256_PATTERN, thumbPath, writeFileAtomically } from './image-files.js';
 import { CONVERGENCE_METRIC, greyCopy, recomputeConvergence, rememberGreyCopy, SHARPNESS_METRIC, sharpnessOf } from './image-metrics.js';
+import { answerDuplicateUpload } from './duplicate-renders.js';
+import { describeModelMatch, type ModelMatch } from './model-matching/match-note.js';
 import { normaliseModelName, resolveModelForName } from './model-names.js';
 
 /** Upload limits: each is checked before anything is decoded. */
@@ -61,6 +63,10 @@ export interface ImageUploadResult {
   created: boolean;
   /** A sentence for the user: what was done, or what is missing. */
   message: string;
+  /** How the file's model name was matched; `exact` false means the user should confirm it. */
+  modelMatch?: ModelMatch;
+  /** For a duplicate: the planned run the render could be linked to instead (see linkRenderToPlannedRun). */
+  linkPlannedRun?: { runId: number; experimentId: number };
   error?: { code: string; message: string };
 }
 
@@ -147,7 +153,7 @@ function runRow(input: Omit<RunInput, 'model'>, modelId: number, imageId: number
   };
 }
 
-async function duplicateResult(db: Db, file: string, image: ImageRow): Promise<ImageUploadResult> {
+export async function duplicateResult(db: Db, file: string, image: ImageRow): Promise<ImageUploadResult> {
   const run = await findRunOfImage(db, image.id);
   return {
     file,
@@ -223,7 +229,7 @@ export async function storeImage(
 
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const existing = await findImageBySha(db, sha256);
-  if (existing) return duplicateResult(db, file, existing);
+  if (existing) return answerDuplicateUpload(db, config, file, existing);
 
   let decoded: { thumb: Buffer; grey: Uint8Array };
   try {
@@ -239,7 +245,7 @@ export async function storeImage(
   const written: string[] = [];
   const fields = runFieldsFromMetadata(read.metadata);
   const now = new Date().toISOString();
-  let outcome: { image: ImageRow; runId: number | null; model: string | null; modelCreated: boolean; duplicate: boolean; group: { modelId: number; prompt: string | null; seed: string } | null };
+  let outcome: { image: ImageRow; runId: number | null; model: string | null; modelCreated: boolean; duplicate: boolean; group: { modelId: number; prompt: string | null; seed: string } | null; match?: ModelMatch };
   try {
     if (await writeFileAtomically(target, bytes)) written.push(target);
     if (await writeFileAtomically(thumbTarget, decoded.thumb)) written.push(thumbTarget);
@@ -277,6 +283,7 @@ export async function storeImage(
         modelCreated: resolved.created,
         duplicate: false,
         group: seed === null ? null : { modelId: resolved.model.id, prompt: fields.input.prompt ?? null, seed },
+        match: describeModelMatch(fields.model, resolved),
       };
     }));
   } catch (err) {
@@ -298,6 +305,7 @@ export async function storeImage(
     model: outcome.model,
     modelCreated: outcome.modelCreated,
     message: `Run #${outcome.runId} (${outcome.model}, ${'input' in fields ? fields.input.steps : '?'} steps)${outcome.modelCreated ? `; new model '${outcome.model}' created from the file's model name` : ''}.`,
+    ...(outcome.match ? { modelMatch: outcome.match } : {}),
   };
 }
 

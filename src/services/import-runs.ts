@@ -2,6 +2,8 @@ import { createHash, type Hash } from 'node:crypto';
 import os from 'node:os';
 import type { Readable } from 'node:stream';
 import type { Db } from '../db/connect.js';
+import { inImportWording } from '../validation/user-units.js';
+import { unknownModelMessage } from './unknown-model.js';
 import type { ImportFormat, ImportRow, NewImportStagingRow, Source } from '../db/schema.js';
 import {
   deleteStagedRows,
@@ -96,17 +98,16 @@ function stageRecord(
   const parsed = runInputSchema.safeParse(record.fields);
   if (!parsed.success) {
     return {
-      problems: issuesToDetails(parsed.error).map((d) => ({
-        ...where,
-        column: format === 'csv' ? columnForField(d.field) : d.field,
-        message: d.message,
-      })),
+      problems: issuesToDetails(parsed.error).map((d) => {
+        const column = format === 'csv' ? columnForField(d.field) : d.field;
+        return { ...where, column, message: inImportWording(column, d.message) };
+      }),
     };
   }
   const input = parsed.data;
   const modelId = modelIds.get(input.model);
   if (modelId === undefined) {
-    return { problems: [{ ...where, column: 'model', message: `unknown model '${input.model}': add it first or use one of the known slugs` }] };
+    return { problems: [{ ...where, column: 'model', message: unknownModelMessage(input.model, [...modelIds.keys()]) }] };
   }
   const tags = input.tags ?? [];
   return {

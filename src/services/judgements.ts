@@ -168,6 +168,9 @@ export interface RatingState {
   plateau: PlateauEvidence;
 }
 
+/** How many of the latest judged pairs are not offered again while another pair is open. */
+const RECENT_PAIRS = 6;
+
 /** The next pair to judge blind (choosePair: near the current sweet spot, few judgements), in random order. */
 export async function nextPair(db: Db, scope: RatingScope, seed: number = randomInt(2 ** 31)): Promise<RatingState> {
   const resolved = await resolveScope(db, scope);
@@ -179,6 +182,8 @@ export async function nextPair(db: Db, scope: RatingScope, seed: number = random
     judgements: judgements.map((j) => ({ a: String(j.run_a), b: String(j.run_b), outcome: j.outcome })),
     sweetSpot,
     seed,
+    // The last few pairs judged wait their turn, so the same two renders do not come straight back.
+    recent: judgements.slice(-RECENT_PAIRS).map((j) => [String(j.run_a), String(j.run_b)] as const),
   });
   const shown = (id: string): ShownRender => ({ runId: Number(id), sha256: byId.get(id)!.sha256 });
   return {

@@ -3,6 +3,7 @@ import type { ModelRow } from '../db/schema.js';
 import { findModelById, findModelBySlug, insertModel, listModels } from '../store/models.js';
 import { deleteAlias, findAlias, listAliases, mergeModelRows, upsertAlias, type AliasRow } from '../store/model-aliases.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
+import { stripCheckpointVariant } from './model-matching/checkpoint-variant.js';
 
 /** File extensions of model weights that tools write after the name. */
 const WEIGHT_EXTENSIONS = /\.(safetensors|ckpt|pt|pth|bin|gguf|sft|onnx)$/i;
@@ -56,8 +57,13 @@ export interface ResolvedModel {
   model: ModelRow;
   /** true when the model was created for this name just now. */
   created: boolean;
-  /** How the name was matched: a remembered alias, the normalised name or slug, or a new model. */
-  matchedBy: 'alias' | 'name' | 'created';
+  /**
+   * How the name was matched: a remembered alias, the normalised name or slug, the same name once its
+   * packing words are dropped (`variant`: "flux1-dev-fp8" → FLUX.1 Dev, shown for confirmation), or a new model.
+   */
+  matchedBy: 'alias' | 'name' | 'variant' | 'created';
+  /** The packing words a `variant` match dropped, e.g. "fp8" or "q80 gguf"; null otherwise. */
+  variant: string | null;
 }
 
 /**
@@ -72,18 +78,27 @@ export async function resolveModelForName(db: Db, fileModelName: string, now: st
   if (known) {
     // The alias's foreign key cascades on delete, so its model exists.
     const model = (await findModelById(db, known.model_id))!;
-    return { model, created: false, matchedBy: 'alias' };
+    return { model, created: false, matchedBy: 'alias', variant: null };
   }
-  const key = normaliseModelName(alias);
   const models = await listModels(db);
-  let match = key === '' ? undefined : models.find((m) => normaliseModelName(m.slug) === key || normaliseModelName(m.name) === key);
-  if (!match && key !== '') {
-    const byAlias = (await listAliases(db)).find((a) => normaliseModelName(a.alias) === key);
-    if (byAlias) match = models.find((m) => m.id === byAlias.model_id);
-  }
+  const aliases = await listAliases(db);
+  const byKey = (key: string) => {
+    if (key === '') return undefined;
+    const direct = models.find((m) => normaliseModelName(m.slug) === key || normaliseModelName(m.name) === key);
+    if (direct) return direct;
+    const byAlias = aliases.find((a) => normaliseModelName(a.alias) === key);
+    return byAlias ? models.find((m) => m.id === byAlias.model_id) : undefined;
+  };
+  const match = byKey(normaliseModelName(alias));
   if (match) {
     await upsertAlias(db, alias, match.id, now);
-    return { model: match, created: false, matchedBy: 'name' };
+    return { model: match, created: false, matchedBy: 'name', variant: null };
+  }
+  const stripped = stripCheckpointVariant(modelDisplayName(alias));
+  const variantMatch = stripped.variant !== null ? byKey(normaliseModelName(stripped.base)) : undefined;
+  if (variantMatch) {
+    await upsertAlias(db, alias, variantMatch.id, now);
+    return { model: variantMatch, created: false, matchedBy: 'variant', variant: stripped.variant };
   }
   const base = slugifyModelName(alias);
   const taken = new Set(models.map((m) => m.slug));
@@ -102,7 +117,7 @@ export async function resolveModelForName(db: Db, fileModelName: string, now: st
     updated_at: now,
   });
   await upsertAlias(db, alias, model.id, now);
-  return { model, created: true, matchedBy: 'created' };
+  return { model, created: true, matchedBy: 'created', variant: null };
 }
 
 export interface ModelAlias {

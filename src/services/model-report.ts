@@ -1,6 +1,7 @@
 import type { Db } from '../db/connect.js';
 import type { ModelRow } from '../db/schema.js';
 import {
+  countTaggedRuns,
   durationSumsByHardware,
   filterChoices,
   metricPointSample,
@@ -12,7 +13,9 @@ import { findModelBySlug } from '../store/models.js';
 import type { AnalysisQuery } from '../validation/analysis-query.js';
 import { analysisFilterFromQuery, analyzeModel, sweetSpotHistory, type ModelAnalysis, type SnapshotPoint } from './analysis.js';
 import { NotFoundError } from './errors.js';
+import { DEMO_TAG } from './demo.js';
 import { LruCache } from './lru-cache.js';
+import { emptyMetricMessage, metricLabel } from './metric-labels.js';
 
 /** Raw points drawn behind the level means: enough to show the spread, few enough to stay fast at 10⁶ runs. */
 export const POINT_SAMPLE_CAP = 2_000;
@@ -35,7 +38,11 @@ export interface ModelReport {
   durations: DurationSeries[];
   /** The sweet spot over time for this metric, filter set, rule and δ (oldest first). */
   history: SnapshotPoint[];
-  choices: FilterChoices & { metrics: { name: string; lowerIsBetter: boolean }[] };
+  choices: FilterChoices & { metrics: { name: string; label: string; lowerIsBetter: boolean }[] };
+  /** How many of the runs behind the report are demo runs (tagged "demo"): the page says so. */
+  demoRuns: number;
+  /** What to say when no run has a value for the metric, in the metric's terms; null when some do. */
+  emptyState: string | null;
 }
 
 /**
@@ -59,14 +66,25 @@ export async function loadModelReport(db: Db, slug: string, query: AnalysisQuery
 
 const reportCaches = new WeakMap<Db, LruCache<string, ModelReport>>();
 
+/**
+ * The history without a snapshot that says the same as the one before it (same sweet spot,
+ * interval, confidence and run count): the inputs changed, but nothing a reader would see did.
+ */
+export function withoutRepeats(points: readonly SnapshotPoint[]): SnapshotPoint[] {
+  const same = (a: SnapshotPoint, b: SnapshotPoint) =>
+    a.steps === b.steps && a.intervalLow === b.intervalLow && a.intervalHigh === b.intervalHigh && a.confidence === b.confidence && a.runs === b.runs;
+  return points.filter((p, i) => i === 0 || !same(p, points[i - 1]!));
+}
+
 async function buildModelReport(db: Db, row: ModelRow, slug: string, query: AnalysisQuery): Promise<ModelReport> {
   const analysis = await analyzeModel(db, slug, query);
   const filter = analysisFilterFromQuery(query);
-  const [points, choices, metrics, history] = await Promise.all([
+  const [points, choices, metrics, history, demoRuns] = await Promise.all([
     metricPointSample(db, row.id, analysis.metric.name, filter, POINT_SAMPLE_CAP),
     filterChoices(db, row.id),
     listMetrics(db),
     sweetSpotHistory(db, slug, query),
+    countTaggedRuns(db, row.id, filter, DEMO_TAG),
   ]);
 
   // Each hardware's measured times and fitted line come with the analysis; runs that name no
@@ -85,16 +103,18 @@ async function buildModelReport(db: Db, row: ModelRow, slug: string, query: Anal
     analysis,
     points,
     durations,
-    history: history.filter((h) => h.rule === analysis.settings.rule && h.delta === analysis.settings.delta),
+    history: withoutRepeats(history.filter((h) => h.rule === analysis.settings.rule && h.delta === analysis.settings.delta)),
     choices: {
       hardware: withChosen(choices.hardware, query.hardware),
       samplers: withChosen(choices.samplers, query.sampler),
       resolutions: withChosen(choices.resolutions, query.resolution),
       metrics: [
-        { name: 'score', lowerIsBetter: false },
-        ...metrics.map((m) => ({ name: m.name, lowerIsBetter: m.higher_is_better === 0 })),
+        { name: 'score', label: metricLabel('score'), lowerIsBetter: false },
+        ...metrics.map((m) => ({ name: m.name, label: metricLabel(m.name), lowerIsBetter: m.higher_is_better === 0 })),
       ],
     },
+    demoRuns,
+    emptyState: analysis.runs === 0 ? emptyMetricMessage(analysis.metric.name) : null,
   };
 }
 

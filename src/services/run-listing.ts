@@ -19,6 +19,7 @@ export async function runFilterFromQuery(db: Db, query: RunQuery): Promise<RunFi
   if (query.useCase != null) filter.useCase = query.useCase;
   if (query.hardware != null) filter.hardware = query.hardware;
   if (query.tag != null) filter.tag = query.tag.toLowerCase();
+  if (query.excludeTag != null) filter.excludeTags = query.excludeTag;
   if (query.q != null) filter.text = query.q;
   if (query.experiment !== undefined) filter.experimentId = query.experiment;
   return filter;
@@ -32,4 +33,16 @@ export async function listRunsByQuery(db: Db, query: RunQuery): Promise<RunPage>
     cursor: query.cursor ?? null,
     limit: query.limit,
   });
+}
+
+/** The filters of a runs list or export as query-string text ("model=flux-dev&excludeTag=demo"), or "none". */
+export function describeRunFilters(query: RunQuery): string {
+  const params = new URLSearchParams();
+  for (const key of ['model', 'stepsMin', 'stepsMax', 'phase', 'useCase', 'hardware', 'tag', 'q', 'experiment'] as const) {
+    const value = query[key];
+    if (value !== undefined && value !== null) params.append(key, String(value));
+  }
+  for (const tag of query.excludeTag ?? []) params.append('excludeTag', tag);
+  const text = params.toString();
+  return text === '' ? 'none' : text;
 }

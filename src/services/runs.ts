@@ -1,8 +1,10 @@
 import type { Db } from '../db/connect.js';
 import type { NewRunRow, RunRowUpdate, Source } from '../db/schema.js';
-import { findModelsBySlugs } from '../store/models.js';
+import { findModelsBySlugs, listModels as listModelRows } from '../store/models.js';
+import { unknownModelMessage } from './unknown-model.js';
 import {
   countRuns,
+  distinctHardware,
   deleteRun as deleteRunRow,
   findRunById,
   insertRunsInTransaction,
@@ -28,9 +30,11 @@ async function modelsFor(db: Db, inputs: readonly { model?: string }[], fieldPre
   const models = await findModelsBySlugs(db, slugs);
   const bySlug = new Map(models.map((m) => [m.slug, m]));
   const details: { field: string; message: string }[] = [];
+  const unknown = inputs.some((r) => r.model !== undefined && !bySlug.has(r.model));
+  const known = unknown ? (await listModelRows(db)).map((m) => m.slug) : [];
   inputs.forEach((r, i) => {
     if (r.model !== undefined && !bySlug.has(r.model)) {
-      details.push({ field: `${fieldPrefix(i)}model`, message: `unknown model '${r.model}': add it first or use one of the known slugs` });
+      details.push({ field: `${fieldPrefix(i)}model`, message: unknownModelMessage(r.model, known) });
     }
   });
   if (details.length > 0) {
@@ -212,4 +216,9 @@ export async function updateRun(db: Db, id: number, patch: RunPatch): Promise<Ru
 
 export async function deleteRun(db: Db, id: number): Promise<void> {
   if (!(await deleteRunRow(db, id))) throw new NotFoundError(`run ${id} not found`);
+}
+
+/** The hardware names runs were logged with, for filter drop-downs and form suggestions. */
+export function hardwareNames(db: Db): Promise<string[]> {
+  return distinctHardware(db);
 }

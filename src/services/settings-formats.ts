@@ -27,17 +27,37 @@ function guideCell(guide: ModelSettings['guide'], setting: 'draft' | 'standard' 
   return guide.sweetSpot !== null ? String(guide.sweetSpot) : '—';
 }
 
+const FILTER_NAMES: Record<string, string> = { tags: 'tag', excludeTags: 'excludeTag', experimentId: 'experiment' };
+
+/** The filters a sheet was made with, as the query string names them: "excludeTag = demo, useCase = portrait". */
+export function describeFilters(filters: SettingsSheet['filters']): string {
+  const parts = Object.entries(filters).map(([k, v]) => `${FILTER_NAMES[k] ?? k} = ${Array.isArray(v) ? v.join(', ') : String(v)}`);
+  return parts.length > 0 ? parts.join('; ') : 'none';
+}
+
+/** The line a sheet holding demo runs carries, or null. */
+function demoLine(sheet: SettingsSheet): string | null {
+  return sheet.demoRuns > 0
+    ? `Includes ${sheet.demoRuns} demo runs (made-up renders tagged "demo"): export with excludeTag=demo to leave them out.`
+    : null;
+}
+
+const resolutionText = (r: string | null) => (r === null ? 'size not recorded' : r.replace('x', ' × '));
+
 /** The settings sheet as Markdown: one section per model, ready to pin to a wall or a wiki. */
 export function settingsToMarkdown(sheet: SettingsSheet): string {
   const out: string[] = [];
-  const filters = Object.entries(sheet.filters).map(([k, v]) => `${k} = ${v}`);
   out.push('# Step settings', '');
   out.push(
-    `Generated ${sheet.generatedAt.slice(0, 16).replace('T', ' ')} UTC by sweetspot · metric: ${md(sheet.metric.name)} (δ ${sheet.metric.delta}, ${sheet.rule} rule) · filters: ${filters.length ? md(filters.join(', ')) : 'none'}`,
+    `Generated ${sheet.generatedAt.slice(0, 16).replace('T', ' ')} UTC by sweetspot · metric: ${md(sheet.metric.name)} (δ ${sheet.metric.delta}, ${sheet.rule} rule) · filters: ${md(describeFilters(sheet.filters))}`,
     '',
-    'Draft is within 4δ of the plateau, standard is the sweet spot (within δ), final is within δ/4.',
+    `Times predicted for: ${sheet.hardware !== null ? `${md(sheet.hardware)} (chosen with hardware=)` : "each model's most-timed GPU (choose one with hardware=)"}.`,
+    '',
+    md(sheet.deltaInWords),
     '',
   );
+  const demo = demoLine(sheet);
+  if (demo) out.push(`> **Demo data.** ${md(demo)}`, '');
   if (sheet.models.length === 0) out.push('No model has rated runs yet.', '');
   for (const m of sheet.models) {
     out.push(`## ${md(m.name)} (\`${m.slug}\`)`, '');
@@ -61,8 +81,20 @@ export function settingsToMarkdown(sheet: SettingsSheet): string {
       out.push('');
       if (Object.values(m.recommendations).some((r) => r.extrapolated)) out.push('\\* beyond the tested steps: an extrapolation.', '');
     }
+    for (const flag of m.outsideGuide) out.push(`> Outside the guide: ${md(flag)}.`, '');
     if (m.duration) {
       out.push(`Render time: ${(m.duration.overheadMs / 1000).toFixed(2)} s + ${(m.duration.perStepMs / 1000).toFixed(3)} s per step (R² ${m.duration.r2.toFixed(3)}).`, '');
+    } else if (sheet.hardware !== null) {
+      out.push(`No timed ${md(m.name)} runs on ${md(sheet.hardware)}: times are left out.`, '');
+    }
+    if (m.timesByHardware.length > 0) {
+      out.push('| GPU | Draft | Standard | Final | Timed runs |', '| --- | ---: | ---: | ---: | ---: |');
+      for (const t of m.timesByHardware) out.push(`| ${md(t.hardware)} | ${seconds(t.draftMs)} s | ${seconds(t.standardMs)} s | ${seconds(t.finalMs)} s | ${t.runs} |`);
+      out.push('');
+    }
+    if (m.settingsUsed.length > 0) {
+      const used = m.settingsUsed.map((u) => `${md(u.sampler ?? 'sampler not recorded')}, guidance ${u.guidance ?? 'not recorded'}, ${resolutionText(u.resolution)} (${u.runs} runs)`);
+      out.push(`Measured with: ${used.join('; ')}.`, '');
     }
     if (m.useCases.length > 0) {
       out.push('### By use case', '', '| Use case | Draft | Standard | Final | Sweet spot interval | Confidence | Runs |', '| --- | ---: | ---: | ---: | --- | --- | ---: |');
@@ -88,6 +120,7 @@ export const SETTINGS_CSV_COLUMNS = [
   'draft_steps', 'draft_quality', 'draft_time_s', 'standard_steps', 'standard_quality', 'standard_time_s',
   'final_steps', 'final_quality', 'final_time_s',
   'guide_min', 'guide_low', 'guide_high', 'guide_max', 'guide_sweet_spot', 'time_hardware', 'generated_at',
+  'filters', 'demo_runs', 'outside_guide', 'sampler', 'guidance', 'resolution',
 ] as const;
 
 /** One row per model and per use case; text cells a spreadsheet would run as formulas are neutralised. */
@@ -103,6 +136,8 @@ export function settingsToCsv(sheet: SettingsSheet): string {
       ...rec('draft'), ...rec('standard'), ...rec('final'),
       m.guide.minSteps, m.guide.recommendedLow, m.guide.recommendedHigh, m.guide.maxSteps, m.guide.sweetSpot,
       text(s.duration?.hardware ?? null), sheet.generatedAt,
+      text(describeFilters(sheet.filters)), m.demoRuns, scope === 'all' ? text(m.outsideGuide.join('; ') || null) : null,
+      text(m.settingsUsed[0]?.sampler ?? null), m.settingsUsed[0]?.guidance ?? null, m.settingsUsed[0]?.resolution ?? null,
     ]);
   };
   for (const m of sheet.models) {

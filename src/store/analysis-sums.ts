@@ -1,4 +1,4 @@
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Database, Phase, UseCase } from '../db/schema.js';
 
@@ -14,6 +14,10 @@ export interface AnalysisFilter {
   /** ISO timestamps, inclusive. */
   from?: string;
   to?: string;
+  /** Only runs carrying at least one of these tags. */
+  tags?: string[];
+  /** No run carrying any of these tags. */
+  excludeTags?: string[];
 }
 
 export interface SumsRow {
@@ -25,7 +29,7 @@ export interface SumsRow {
 
 type RunsQuery = SelectQueryBuilder<Database, 'runs', object>;
 
-function filtered(db: Db, modelId: number, filter: AnalysisFilter): RunsQuery {
+export function filtered(db: Db, modelId: number, filter: AnalysisFilter): RunsQuery {
   // An experiment's runs (a few hundred) are read from the experiment's own index. SQLite has no
   // statistics to tell that it is smaller than the model's index, which sorts by step and so looked
   // cheaper: `+model_id` (the same value; PostgreSQL reads it as model_id) takes that index out of the
@@ -41,7 +45,17 @@ function filtered(db: Db, modelId: number, filter: AnalysisFilter): RunsQuery {
   if (filter.experimentId !== undefined) q = q.where('runs.experiment_id', '=', filter.experimentId);
   if (filter.from !== undefined) q = q.where('runs.created_at', '>=', filter.from);
   if (filter.to !== undefined) q = q.where('runs.created_at', '<=', filter.to);
-  return q;
+  return whereTags(q, filter);
+}
+
+/** The tag filters as EXISTS / NOT EXISTS on run_tags (its primary key starts with run_id, so each is one seek per run). */
+function whereTags(q: RunsQuery, filter: Pick<AnalysisFilter, 'tags' | 'excludeTags'>): RunsQuery {
+  const tagged = (tags: string[]) => (eb: ExpressionBuilder<Database, 'runs'>) =>
+    eb.selectFrom('run_tags').select('run_tags.run_id').whereRef('run_tags.run_id', '=', 'runs.id').where('run_tags.tag', 'in', tags);
+  let out = q;
+  if (filter.tags !== undefined && filter.tags.length > 0) out = out.where((eb) => eb.exists(tagged(filter.tags!)(eb)));
+  if (filter.excludeTags !== undefined && filter.excludeTags.length > 0) out = out.where((eb) => eb.not(eb.exists(tagged(filter.excludeTags!)(eb))));
+  return out;
 }
 
 const toNumbers = (rows: { steps: number; n: unknown; sum: unknown; sumSq: unknown }[]): SumsRow[] =>
@@ -234,4 +248,13 @@ export async function filterChoices(db: Db, modelId: number, sampleSize = 20_000
     samplers: sorted(rows.flatMap((r) => (r.sampler === null ? [] : [r.sampler]))),
     resolutions: sorted(rows.flatMap((r) => (r.width === null || r.height === null ? [] : [`${r.width}x${r.height}`]))),
   };
+}
+
+/** How many of a model's runs under `filter` carry `tag` (a report says how many demo runs it includes). */
+export async function countTaggedRuns(db: Db, modelId: number, filter: AnalysisFilter, tag: string): Promise<number> {
+  const row = await filtered(db, modelId, filter)
+    .where((eb) => eb.exists(eb.selectFrom('run_tags').select('run_tags.run_id').whereRef('run_tags.run_id', '=', 'runs.id').where('run_tags.tag', '=', tag)))
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

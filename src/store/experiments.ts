@@ -66,9 +66,65 @@ export function findExperimentById(db: Db, id: number): Promise<ExperimentWithMo
   return withModel(db).where('experiments.id', '=', id).executeTakeFirst();
 }
 
-/** The newest experiments first. */
-export function listExperimentRows(db: Db, limit: number): Promise<ExperimentWithModel[]> {
-  return withModel(db).orderBy('experiments.created_at', 'desc').orderBy('experiments.id', 'desc').limit(limit).execute();
+/** The newest experiments first; `archived` picks the archived ones instead of the current ones. */
+export function listExperimentRows(db: Db, limit: number, archived = false): Promise<ExperimentWithModel[]> {
+  return withModel(db)
+    .where('experiments.archived_at', archived ? 'is not' : 'is', null)
+    .orderBy('experiments.created_at', 'desc')
+    .orderBy('experiments.id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export async function countArchivedExperiments(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('experiments')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('archived_at', 'is not', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Archives an experiment (`at` = the time) or brings it back (`at` = null); false when there is no such experiment. */
+export async function setExperimentArchived(db: Db, id: number, at: string | null): Promise<boolean> {
+  const result = await db.updateTable('experiments').set({ archived_at: at }).where('id', '=', id).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** A run counts as rendered once it has a time, a score or an image (the same test as "filled"). */
+const NEVER_RENDERED = sql<boolean>`runs.duration_ms is null and runs.score is null and runs.image_id is null`;
+
+/** How many of an experiment's runs were never rendered, and how many were (rendered, timed, rated or given an image). */
+export async function experimentRunCounts(db: Db, experimentId: number): Promise<{ unrendered: number; rendered: number }> {
+  const row = await db
+    .selectFrom('runs')
+    .where('runs.experiment_id', '=', experimentId)
+    .select((eb) => [eb.fn.countAll().as('total'), sql<number>`sum(case when ${NEVER_RENDERED} then 1 else 0 end)`.as('unrendered')])
+    .executeTakeFirstOrThrow();
+  const unrendered = Number(row.unrendered ?? 0);
+  return { unrendered, rendered: Number(row.total) - unrendered };
+}
+
+/**
+ * Deletes an experiment: its never-rendered runs go with it; its rendered runs are kept as runs of
+ * their own (detached) or, with `keepRendered` false, deleted too. Raises the model's data version;
+ * the caller wraps it in a transaction. Returns how many runs were deleted and how many detached.
+ */
+export async function deleteExperimentRows(
+  db: Db,
+  experimentId: number,
+  modelId: number,
+  keepRendered: boolean,
+): Promise<{ deleted: number; detached: number }> {
+  let deleteQuery = db.deleteFrom('runs').where('experiment_id', '=', experimentId);
+  if (keepRendered) deleteQuery = deleteQuery.where(NEVER_RENDERED);
+  const deleted = Number((await deleteQuery.executeTakeFirst()).numDeletedRows);
+  const detached = Number(
+    (await db.updateTable('runs').set({ experiment_id: null }).where('experiment_id', '=', experimentId).executeTakeFirst()).numUpdatedRows,
+  );
+  await db.deleteFrom('experiments').where('id', '=', experimentId).execute();
+  await bumpDataVersion(db, [modelId]);
+  return { deleted, detached };
 }
 
 export async function experimentProgress(db: Db, ids: readonly number[]): Promise<ExperimentProgressRow[]> {

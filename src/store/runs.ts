@@ -13,6 +13,8 @@ export interface RunFilter {
   useCase?: UseCase;
   hardware?: string;
   tag?: string;
+  /** Leave out runs carrying any of these tags. */
+  excludeTags?: string[];
   text?: string;
   experimentId?: number;
 }
@@ -73,6 +75,12 @@ function applyFilter(query: RunQuery, filter: RunFilter, notForIndex: ReadonlySe
           .whereRef('run_tags.run_id', '=', 'runs.id')
           .where('run_tags.tag', '=', tag),
       ),
+    );
+  }
+  if (filter.excludeTags !== undefined && filter.excludeTags.length > 0) {
+    const excluded = filter.excludeTags;
+    q = q.where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('run_tags').select('run_tags.run_id').whereRef('run_tags.run_id', '=', 'runs.id').where('run_tags.tag', 'in', excluded))),
     );
   }
   if (filter.text !== undefined) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PHASES, USE_CASES } from '../db/schema.js';
-import { optionalDecimal, optionalOneOf, optionalText, optionalTimestamp, optionalWholeNumber, withoutBlankFields } from './fields.js';
+import { optionalDecimal, optionalOneOf, optionalText, optionalTimestamp, optionalWholeNumber, tagFilter, withoutBlankFields } from './fields.js';
 
 export const SWEET_SPOT_RULES = ['plateau-gap', 'gain-share', 'marginal-gain'] as const;
 
@@ -29,6 +29,10 @@ export const analysisQueryFields = z.object({
   experiment: optionalWholeNumber('experiment', 1, Number.MAX_SAFE_INTEGER),
   from: optionalTimestamp('from'),
   to: optionalTimestamp('to'),
+  /** Only runs carrying at least one of these tags. */
+  tag: tagFilter('tag'),
+  /** No run carrying any of these tags (e.g. excludeTag=demo). */
+  excludeTag: tagFilter('excludeTag'),
 });
 export const analysisQuerySchema = z.preprocess(withoutBlankFields, analysisQueryFields);
 export type AnalysisQuery = z.infer<typeof analysisQuerySchema>;

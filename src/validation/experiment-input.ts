@@ -34,35 +34,33 @@ function seedText(value: unknown): string | null {
 }
 
 /**
- * Reads seeds typed in one text field (the form and the CLI): a single number up to 1000 is a count
- * of seeds to draw; a list (comma- or space-separated, or a single value followed by a comma) or a
- * number above 1000 is the seeds themselves.
+ * Reads seeds typed in one text field (the form and the CLI): every number is a seed, separated by
+ * commas, semicolons or spaces; "42" is the seed 42. Drawing random seeds is a separate field.
  */
-export function seedsFromText(text: string): number | string[] {
-  const items = text.split(/[\s,;]+/).filter((s) => s !== '');
-  if (items.length === 1 && !/[,;]/.test(text) && /^\d{1,4}$/.test(items[0]!) && Number(items[0]) <= MAX_GENERATED_SEEDS) {
-    return Number(items[0]);
-  }
-  return items;
+export function seedsFromText(text: string): string[] {
+  return text.split(/[\s,;]+/).filter((s) => s !== '');
 }
 
-const seedsMessage = `seeds must be a number of seeds to draw (1 to ${MAX_GENERATED_SEEDS}) or a list of seeds`;
+const seedsMessage = 'seeds must be a list of seeds such as ["42", "7"], or one seed';
 
-/** A number of seeds to draw, or the seeds (decimal strings, exact up to 2⁶⁴ − 1); text reads as {@link seedsFromText}. */
+/**
+ * The seeds themselves (decimal strings, exact up to 2⁶⁴ − 1): a list, one seed, or text read by
+ * {@link seedsFromText}. A bare JSON number is refused, because it used to mean "draw that many"
+ * and a script sending it meant `randomSeeds`.
+ */
 export function seeds(field: string) {
   return z
     .union([z.number(), z.string(), z.array(z.union([z.string(), z.number()]))], { error: seedsMessage.replace(/^seeds/, field) })
-    .transform((value, ctx): number | string[] => {
+    .transform((value, ctx): string[] => {
       const fail = (message: string) => {
         ctx.issues.push({ code: 'custom', message, input: value });
         return z.NEVER;
       };
-      const read = typeof value === 'string' ? seedsFromText(value) : value;
-      if (typeof read === 'number') {
-        if (!Number.isInteger(read) || read < 1 || read > MAX_GENERATED_SEEDS) return fail(`a number of seeds must be a whole number from 1 to ${MAX_GENERATED_SEEDS}`);
-        return read;
+      if (typeof value === 'number') {
+        return fail(`a bare number is not a seed list: send ["${value}"] for the seed ${value}, or randomSeeds: ${value} to draw ${value} random seeds`);
       }
-      if (read.length === 0) return fail('give at least one seed, or a number of seeds to draw');
+      const read = typeof value === 'string' ? seedsFromText(value) : value;
+      if (read.length === 0) return fail('give at least one seed, or a number of random seeds to draw');
       if (read.length > MAX_GENERATED_SEEDS) return fail(`at most ${MAX_GENERATED_SEEDS} seeds`);
       const list: string[] = [];
       const seen = new Set<string>();
@@ -79,6 +77,22 @@ export function seeds(field: string) {
         list.push(seed);
       }
       return list;
+    });
+}
+
+const randomSeedsMessage = `randomSeeds must be a whole number of random seeds to draw, from 1 to ${MAX_GENERATED_SEEDS}`;
+
+/** How many random seeds to draw (text from a form or the CLI is read as a number). */
+export function randomSeeds(field: string) {
+  return z
+    .union([z.number(), z.string()], { error: randomSeedsMessage.replace(/^randomSeeds/, field) })
+    .transform((value, ctx): number => {
+      const n = typeof value === 'string' && /^\s*\d{1,5}\s*$/.test(value) ? Number(value) : value;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_GENERATED_SEEDS) {
+        ctx.issues.push({ code: 'custom', message: `a number of random seeds must be a whole number from 1 to ${MAX_GENERATED_SEEDS}`, input: value });
+        return z.NEVER;
+      }
+      return n;
     });
 }
 
@@ -112,7 +126,8 @@ export const experimentInputSchema = z
     name: optionalText('name', 200),
     model: slug('model'),
     steps: stepList('steps'),
-    seeds: seeds('seeds'),
+    seeds: seeds('seeds').optional(),
+    randomSeeds: randomSeeds('randomSeeds').optional(),
     prompts: prompts('prompts'),
     negativePrompt: optionalText('negativePrompt', 20_000),
     sampler: optionalText('sampler', 100),
@@ -125,7 +140,15 @@ export const experimentInputSchema = z
     notes: optionalText('notes', 20_000),
   })
   .superRefine((value, ctx) => {
-    const seedCount = typeof value.seeds === 'number' ? value.seeds : value.seeds.length;
+    if (value.seeds === undefined && value.randomSeeds === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['seeds'], message: 'give the seeds (e.g. "42, 7") or a number of random seeds to draw (randomSeeds)' });
+      return;
+    }
+    if (value.seeds !== undefined && value.randomSeeds !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['randomSeeds'], message: 'give either seeds or a number of random seeds, not both' });
+      return;
+    }
+    const seedCount = value.seeds?.length ?? value.randomSeeds ?? 0;
     const cells = value.steps.length * seedCount * value.prompts.length;
     if (cells > MAX_SWEEP_CELLS) {
       ctx.addIssue({

@@ -95,6 +95,29 @@ export function tags(field: string) {
   );
 }
 
+/**
+ * A repeatable tag filter from a query string (`?tag=a&tag=b` or `?tag=a,b`): a list of distinct
+ * tags, lower-cased; blank values are dropped.
+ */
+export function tagFilter(field: string) {
+  const message = `${field}: each tag is 1–64 letters, digits, spaces or _ . : - and starts with a letter or digit`;
+  return z.preprocess(
+    (v) => {
+      if (v === undefined || v === null) return undefined;
+      const list = (Array.isArray(v) ? v : [v]).flatMap((item) => (typeof item === 'string' ? item.split(',') : [item]));
+      const tags = [...new Set(list.map((t) => (typeof t === 'string' ? t.trim().toLowerCase() : t)).filter((t) => t !== ''))];
+      return tags.length === 0 ? undefined : tags;
+    },
+    z.array(z.string({ error: message }).regex(TAG_PATTERN, { error: message }), { error: message }).max(20, { error: `${field}: at most 20 tags` }).optional(),
+  );
+}
+
+/** One tag, as typed (trimmed, lower-cased), e.g. for tagging several runs at once. */
+export function oneTag(field: string) {
+  const message = `${field}: a tag is 1–64 letters, digits, spaces or _ . : - and starts with a letter or digit`;
+  return z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.string({ error: message }).regex(TAG_PATTERN, { error: message }));
+}
+
 export function optionalTimestamp(field: string) {
   const message = `${field} must be a date and time such as 2026-11-25T14:30:00Z`;
   return z.preprocess(

@@ -4,7 +4,7 @@ import { optionalDecimal, optionalOneOf, optionalSeed, optionalText, optionalTim
 
 export const MAX_STEPS = 10_000;
 export const MAX_BATCH = 10_000;
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 /** The bounds of a run's fields: the schema below and the fast path in plain-run-input.ts share them. */
 export const RUN_NUMBER_RANGES = {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PHASES, USE_CASES } from '../db/schema.js';
 import { RUN_SORT_KEYS } from '../store/runs.js';
-import { optionalOneOf, optionalText, slug, wholeNumber, withoutBlankFields } from './fields.js';
+import { optionalOneOf, optionalText, slug, tagFilter, wholeNumber, withoutBlankFields } from './fields.js';
 
 /** Filters, sort and page of the runs list, as query-string fields (the API, the page and the CLI share it). */
 export const runQueryFields = z.object({
@@ -12,6 +12,8 @@ export const runQueryFields = z.object({
   useCase: optionalOneOf('useCase', USE_CASES),
   hardware: optionalText('hardware', 100),
   tag: optionalText('tag', 64),
+  /** Leave out runs carrying any of these tags (repeatable, e.g. excludeTag=demo). */
+  excludeTag: tagFilter('excludeTag'),
   q: optionalText('q', 200),
   experiment: wholeNumber('experiment', 1, Number.MAX_SAFE_INTEGER).optional(),
   sort: z.enum(RUN_SORT_KEYS, { error: `sort must be one of: ${RUN_SORT_KEYS.join(', ')}` }).default('created'),

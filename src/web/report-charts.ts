@@ -1,3 +1,4 @@
+import { emptyMetricMessage } from '../services/metric-labels.js';
 import type { ModelReport } from '../services/model-report.js';
 import { viewHelpers as h } from './view-helpers.js';
 
@@ -7,7 +8,7 @@ import { viewHelpers as h } from './view-helpers.js';
  */
 export interface ChartSpec {
   id: string;
-  kind: 'quality' | 'duration' | 'marginal' | 'qps' | 'history' | 'curves' | 'pareto';
+  kind: 'quality' | 'duration' | 'marginal' | 'batch' | 'history' | 'curves' | 'pareto';
   title: string;
   /** What a screen reader announces: the chart's message in words. */
   description: string;
@@ -24,6 +25,8 @@ export interface MissingChart {
 }
 
 const fmt = (v: number, digits = 2) => h.number(v, digits);
+/** The batch the time chart is drawn for: a round number a team plans with. */
+const BATCH_SIZE = 100;
 const seconds = (ms: number) => Math.round(ms) / 1000;
 
 /** The model report's charts, each only when it has data to draw. */
@@ -56,12 +59,13 @@ export function reportCharts(report: ModelReport): { charts: ChartSpec[]; missin
       description:
         `${metric} against steps for ${a.model.name}: level means go from ${fmt(first.mean)} at ${first.steps} steps ` +
         `to ${fmt(last.mean)} at ${last.steps} steps over ${h.int(a.runs)} runs` +
-        (spot ? `; sweet spot ${spot.steps} steps${spot.interval ? ` (90% interval ${spot.interval[0]}–${spot.interval[1]})` : ''}` : '') +
+        (spot ? `; sweet spot ${spot.steps} steps${spot.interval ? ` (90% interval ${h.range(spot.interval[0], spot.interval[1])})` : ''}` : '') +
         (guideBand ? `; ${guideBand.label}` : '') +
         '.',
       note: null,
       data: {
         yLabel: metric,
+        yMax: a.metric.name === 'score' ? 10 : null,
         lowerIsBetter: a.lowerIsBetter,
         points: report.points.map((p) => [p.steps, p.value]),
         means: a.levels.map((l) => ({ x: l.steps, y: l.mean, lo: l.ci90?.[0] ?? null, hi: l.ci90?.[1] ?? null, n: l.n })),
@@ -69,7 +73,7 @@ export function reportCharts(report: ModelReport): { charts: ChartSpec[]; missin
         curveLabel: a.fit ? (a.fit.model === 'saturating' ? 'Fitted curve' : 'Fitted (monotone) curve') : null,
         sweetSpot:
           spot && spotQuality !== null
-            ? { x: spot.steps, y: spotQuality, lo: spot.interval?.[0] ?? null, hi: spot.interval?.[1] ?? null, label: `Sweet spot ${spot.steps}${spot.interval ? ` (${spot.interval[0]}–${spot.interval[1]})` : ''}` }
+            ? { x: spot.steps, y: spotQuality, lo: spot.interval?.[0] ?? null, hi: spot.interval?.[1] ?? null, label: `Sweet spot ${spot.steps}${spot.interval ? ` (${h.range(spot.interval[0], spot.interval[1])})` : ''}` }
             : null,
         guide: guideBand,
         paired: a.paired,
@@ -86,7 +90,7 @@ export function reportCharts(report: ModelReport): { charts: ChartSpec[]; missin
       },
     });
   } else {
-    missing.push({ title: 'Quality vs steps', reason: a.message });
+    missing.push({ title: 'Quality vs steps', reason: a.runs === 0 ? emptyMetricMessage(a.metric.name) : a.message });
   }
 
   // (b) duration vs steps
@@ -160,49 +164,46 @@ export function reportCharts(report: ModelReport): { charts: ChartSpec[]; missin
     missing.push({ title: 'Gain from one more step', reason: 'Needs a fitted curve: ' + a.nextSteps.message });
   }
 
-  // (d) quality per second
+  // (d) quality reached against the time a batch takes: "quality per second" always peaked at the
+  // fewest steps and so said nothing; this shows what each extra minute of a batch buys.
   const fit = a.duration;
-  if (fit && fit.perStepMs > 0 && a.curve.length > 0 && !a.lowerIsBetter) {
-    const perSecond = (steps: number, quality: number) => {
-      const s = Math.max(0, fit.overheadMs + fit.perStepMs * steps) / 1000;
-      return s > 0 ? quality / s : null;
-    };
-    const line = a.curve.flatMap((c) => {
-      const y = perSecond(c.steps, c.quality);
-      return y === null ? [] : [{ x: c.steps, y }];
-    });
+  if (fit && fit.perStepMs > 0 && a.curve.length > 0) {
+    const minutes = (steps: number) => (BATCH_SIZE * Math.max(0, fit.overheadMs + fit.perStepMs * steps)) / 60_000;
+    const tested = new Set(a.levels.map((l) => l.steps));
+    const line = a.curve.map((c) => ({ x: minutes(c.steps), y: c.quality, steps: c.steps }));
+    const at = (steps: number) => line.find((p) => p.steps === steps) ?? null;
+    const spotPoint = spot ? at(spot.steps) : null;
+    const on = a.durationHardware ? ` on ${a.durationHardware}` : '';
     charts.push({
-      id: 'chart-qps',
-      kind: 'qps',
-      title: 'Quality per second',
+      id: 'chart-batch',
+      kind: 'batch',
+      title: `Quality against time for ${BATCH_SIZE} images`,
       description:
-        `Fitted quality divided by predicted render time${a.durationHardware ? ` on ${a.durationHardware}` : ''}: ` +
-        'it falls as steps rise, so fewer steps give more quality per second of waiting' +
-        (spot ? `; at the sweet spot, ${fmt(perSecond(spot.steps, spotQuality ?? 0) ?? NaN, 3)} per second` : '') +
+        `Fitted ${a.metric.name === 'score' ? 'score' : a.metric.name} against the minutes a batch of ${BATCH_SIZE} images takes${on}, one point per step count` +
+        (spotPoint ? `; the sweet spot (${spot!.steps} steps) takes ${fmt(spotPoint.x, 1)} min for ${fmt(spotPoint.y)}` : '') +
         '.',
-      note: `Fitted quality ÷ predicted time${a.durationHardware ? ` on ${a.durationHardware}` : ''}` +
-        (spot && spotQuality !== null ? `; ${fmt(perSecond(spot.steps, spotQuality) ?? NaN, 3)} per second at the sweet spot.` : '.'),
+      note: spotPoint ? `${BATCH_SIZE} images at the sweet spot (${spot!.steps} steps): ${fmt(spotPoint.x, 1)} min${on}.` : null,
       data: {
         curve: line,
-        points: a.qualityPerSecond.map((q) => ({ x: q.steps, y: q.value })),
-        sweetSpot: spot ? spot.steps : null,
-        yLabel: a.metric.name === 'score' ? 'Score per second' : `${a.metric.name} per second`,
+        points: line.filter((p) => tested.has(p.steps)),
+        sweetSpot: spotPoint,
+        xLabel: `Minutes for ${BATCH_SIZE} images${on}`,
+        yLabel: metric,
+        yMax: a.metric.name === 'score' ? 10 : null,
       },
       table: {
-        columns: ['Steps', 'Quality per second'],
-        rows: a.qualityPerSecond.map((q) => [String(q.steps), fmt(q.value, 3)]),
+        columns: ['Steps', `Minutes for ${BATCH_SIZE} images`, 'Fitted quality'],
+        rows: line.filter((p) => tested.has(p.steps)).map((p) => [String(p.steps), fmt(p.x, 1), fmt(p.y)]),
       },
     });
   } else {
     missing.push({
-      title: 'Quality per second',
-      reason: a.lowerIsBetter
-        ? 'Not shown for a lower-is-better metric.'
-        : !fit
-          ? (a.durationMessage ?? 'Needs render times.')
-          : a.curve.length === 0
-            ? 'Needs a fitted curve: ' + a.nextSteps.message
-            : 'Render times do not grow with steps, so time per step cannot be used.',
+      title: `Quality against time for ${BATCH_SIZE} images`,
+      reason: !fit
+        ? (a.durationMessage ?? 'Needs render times.')
+        : a.curve.length === 0
+          ? 'Needs a fitted curve: ' + a.nextSteps.message
+          : 'Render times do not grow with steps, so a batch time cannot be predicted.',
     });
   }
 
@@ -234,7 +235,7 @@ export function historyTable(report: ModelReport): ChartSpec['table'] {
     rows: [...report.history].reverse().map((p) => [
       h.date(p.at),
       p.steps === null ? '—' : String(p.steps),
-      p.intervalLow !== null && p.intervalHigh !== null ? `${p.intervalLow}–${p.intervalHigh}` : p.intervalLow !== null ? `≥ ${p.intervalLow}` : '—',
+      p.intervalLow !== null && p.intervalHigh !== null ? h.range(p.intervalLow, p.intervalHigh) : p.intervalLow !== null ? `≥ ${p.intervalLow}` : '—',
       h.label(p.confidence),
       h.int(p.runs),
     ]),

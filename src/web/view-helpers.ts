@@ -13,6 +13,10 @@ export const viewHelpers = {
     if (value === null || value === undefined || !Number.isFinite(value)) return '—';
     return value.toFixed(digits);
   },
+  /** A step interval: "28–35", or "30" when both ends are the same (never "30–30"). */
+  range(low: number, high: number): string {
+    return low === high ? String(low) : `${low}–${high}`;
+  },
   int(value: number | null | undefined): string {
     if (value === null || value === undefined || !Number.isFinite(value)) return '—';
     return Math.round(value).toLocaleString('en-US');

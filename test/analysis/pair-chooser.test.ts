@@ -138,3 +138,22 @@ describe('choosePair', () => {
     );
   });
 });
+
+describe('choosePair: recent pairs wait their turn', () => {
+  const renders = [10, 20, 30, 40, 50].map((steps) => ({ id: `r${steps}`, block: 'fox#1', steps }));
+
+  it('sets a just-judged pair aside while another is open, and falls back to it when none is', () => {
+    // The order choosePair itself gives near 30 steps, every later render winning: after five
+    // judgements it returns to r30–r40, the first pair.
+    const pairs: [string, string][] = [['r30', 'r40'], ['r20', 'r30'], ['r30', 'r50'], ['r40', 'r50'], ['r10', 'r30']];
+    const judged = pairs.map(([a, b]) => ({ a, b, outcome: 'b' as const }));
+    const again = choosePair({ renders, judgements: judged, sweetSpot: 30, seed: 5 })!;
+    expect([again.a, again.b]).toEqual(['r30', 'r40']);
+    const next = choosePair({ renders, judgements: judged, sweetSpot: 30, seed: 5, recent: pairs })!;
+    expect(pairs.map((p) => p.join())).not.toContain([next.a, next.b].join());
+    const two = [{ id: 'x10', block: 'b', steps: 10 }, { id: 'x20', block: 'b', steps: 20 }];
+    const only = choosePair({ renders: two, judgements: [], sweetSpot: null, seed: 0, recent: [['x20', 'x10']] })!;
+    expect([only.a, only.b]).toEqual(['x10', 'x20']);
+  });
+});
+

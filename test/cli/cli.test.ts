@@ -42,7 +42,7 @@ describe('sweetspot CLI', () => {
     expect(res.code).toBe(2);
     expect(res.err).toContain('--steps: steps must be a whole number from 1 to 10000');
     expect(res.err).toContain('--score: score must be a number from 0 to 10');
-    expect(res.err).toContain('--duration: durationMs must be a number from 0');
+    expect(res.err).toContain('--duration: Time (seconds) must be from 0 to 604,800');
     const unknown = await cli('log', '--model', 'sdxl', '--steps', '20');
     expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(/unknown model 'sdxl'/);

@@ -59,7 +59,7 @@ describe('sweetspot import with images', () => {
     expect(res.code).toBe(2);
     expect(res.out).toMatch(/plain\.png: stored as image #1, to complete on \/images: No generation settings/);
     expect(res.err).toMatch(/fake\.png: rejected: This file is not a PNG, JPEG or WebP image/);
-    expect(res.err).toMatch(/missing\.webp: not imported: cannot read it \(ENOENT\)/);
+    expect(res.err).toMatch(/missing\.webp: not imported: cannot read it: no such file \(ENOENT\)/);
     expect(res.err).toMatch(/2 files of 3 could not be imported/);
   });
 });

@@ -10,7 +10,7 @@ const { ctx, cli } = useCliSandbox('sweetspot-cli-plan-');
 
 describe('sweetspot plan', () => {
   it('plans a sweep with the same service as the API, and the server lists its planned runs', async () => {
-    const res = await cli('plan', '--model', 'flux-dev', '--steps', '10-50 (+10)', '--seeds', '2', '--prompt', 'a red fox', '--prompt', 'a lighthouse', '--hardware', 'RTX 4090');
+    const res = await cli('plan', '--model', 'flux-dev', '--steps', '10-50 (+10)', '--random-seeds', '2', '--prompt', 'a red fox', '--prompt', 'a lighthouse', '--hardware', 'RTX 4090');
     expect(res.code, res.err).toBe(0);
     expect(res.out).toMatch(/^Planned experiment #1 "FLUX\.1 Dev, 10-50 \(\+10\) steps": 5 step counts \(10-50 \(\+10\)\) × 2 seeds × 2 prompts = 20 renders\n/);
     expect(res.out).toMatch(/Seeds: \d+, \d+\n/);
@@ -39,11 +39,11 @@ describe('sweetspot plan', () => {
   });
 
   it('names every bad option and stores nothing', async () => {
-    const res = await cli('plan', '--model', 'flux-dev', '--steps', '10-50 (-5)', '--seeds', '0', '--use-case', 'poster');
+    const res = await cli('plan', '--model', 'flux-dev', '--steps', '10-50 (-5)', '--random-seeds', '0', '--use-case', 'poster');
     expect(res.code).toBe(2);
     expect(res.err).toContain('The sweep was not planned:');
     expect(res.err).toContain('--steps: the step list needs a positive increment to go up from 10 to 50');
-    expect(res.err).toContain('--seeds: a number of seeds must be a whole number from 1 to 1000');
+    expect(res.err).toContain('--random-seeds: a number of random seeds must be a whole number from 1 to 1000');
     expect(res.err).toContain('--prompt: give at least one prompt');
     expect(res.err).toContain('--use-case: useCase must be one of');
     const unknown = await cli('plan', '--model', 'sdxl', '--steps', '20,30', '--prompt', 'a fox');

@@ -93,7 +93,7 @@ describe('plan, fill in, rate blind (real Chromium)', () => {
     await page.goto(`${base}/experiments`, { waitUntil: 'load' });
     await page.selectOption('select[name="model"]', 'flux-dev');
     await page.fill('input[name="steps"]', '10-30 (+10)');
-    await page.fill('input[name="seeds"]', '2');
+    await page.fill('input[name="randomSeeds"]', '2');
     await page.fill('textarea[name="prompts"]', 'a red fox in snow');
     await page.fill('input[name="hardware"]', 'RTX 4090');
     await shoot(page, 'experiments-plan-form');

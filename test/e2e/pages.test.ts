@@ -101,16 +101,16 @@ describe('pages in a real Chromium (demo data)', () => {
     const { page, problems } = await openPage();
     await visit(page, '/models/flux-dev');
     const charts = byId(await drawnCharts(page));
-    expect(Object.keys(charts).sort()).toEqual(['chart-duration', 'chart-marginal', 'chart-qps', 'chart-quality']);
-    // quality: raw points, fitted curve, level means, sweet spot
-    expect(charts['chart-quality']).toHaveLength(4);
+    expect(Object.keys(charts).sort()).toEqual(['chart-batch', 'chart-duration', 'chart-marginal', 'chart-quality']);
+    // quality: raw points, the fitted curve dashed below the lowest tested step (10) and solid above it, level means, sweet spot
+    expect(charts['chart-quality']).toHaveLength(5);
     for (const n of charts['chart-quality']!) expect(n).toBeGreaterThan(0);
-    expect(charts['chart-quality']![2]).toBe(9);
+    expect(charts['chart-quality']![3]).toBe(9);
     // duration: measured points and fitted line per hardware
     expect(charts['chart-duration']!.length).toBeGreaterThanOrEqual(2);
     for (const n of charts['chart-duration']!) expect(n).toBeGreaterThan(0);
     expect(charts['chart-marginal']![0]).toBeGreaterThan(10);
-    for (const n of charts['chart-qps']!) expect(n).toBeGreaterThan(0);
+    for (const n of charts['chart-batch']!) expect(n).toBeGreaterThan(0);
 
     // Each canvas was actually painted (not blank white).
     const painted = await page.evaluate(() =>

@@ -20,7 +20,7 @@ beforeAll(async () => {
   // Something to point ids at: a few runs, an experiment.
   const runs = [10, 20, 30, 40].map((steps) => ({ model: 'flux-dev', steps, score: steps / 10, durationMs: steps * 100 }));
   expect((await post('/api/v1/runs', JSON.stringify(runs))).status).toBe(201);
-  expect((await post('/api/v1/experiments', JSON.stringify({ model: 'flux-dev', steps: '10,20', seeds: 1, prompts: ['p'] }))).status).toBe(201);
+  expect((await post('/api/v1/experiments', JSON.stringify({ model: 'flux-dev', steps: '10,20', randomSeeds: 1, prompts: ['p'] }))).status).toBe(201);
 });
 afterAll(async () => {
   await server.close();

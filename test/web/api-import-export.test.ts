@@ -124,7 +124,7 @@ describe('POST /api/v1/import (CSV)', () => {
     const res = await postImport(`${HEADER}\nflux-dev,30,,,,,,,,,,,,,,,\nmidjourney,30,,,,,,,,,,,,,,,\n`);
     expect(res.status).toBe(422);
     expect(res.body.error.details).toEqual([
-      { field: 'line 3: model', line: 3, column: 'model', message: "unknown model 'midjourney': add it first or use one of the known slugs" },
+      { field: 'line 3: model', line: 3, column: 'model', message: "unknown model 'midjourney': use one of flux-dev, flux-pro, flux-schnell, recraft-v3 (or add it first)" },
     ]);
     await expectNothingWritten();
   });

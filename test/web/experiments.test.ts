@@ -19,7 +19,7 @@ async function plan(body: Record<string, unknown>) {
   return res.body as { id: number; name: string; plan: { steps: number[]; seeds: string[]; prompts: string[]; stepList: string }; progress: { planned: number; filled: number }; cells: { runId: number; steps: number; seed: string; prompt: string }[] };
 }
 
-const base = { model: 'flux-dev', seeds: 2, prompts: ['a red fox in snow'] };
+const base = { model: 'flux-dev', randomSeeds: 2, prompts: ['a red fox in snow'] };
 
 describe('POST /api/v1/experiments', () => {
   it.each([
@@ -52,6 +52,7 @@ describe('POST /api/v1/experiments', () => {
   it('keeps given seeds exact (also beyond 2^53) and takes the settings for every planned run', async () => {
     const experiment = await plan({
       ...base,
+      randomSeeds: undefined,
       name: 'Dev portrait sweep',
       steps: '20,30',
       seeds: ['18446744073709551615', '0042', 7],
@@ -82,15 +83,18 @@ describe('POST /api/v1/experiments', () => {
     [{ ...base, steps: '10-50 [0]' }, 'steps', /a count that is a whole number/],
     [{ ...base, steps: '' }, 'steps', /at least one step count/],
     [{ ...base, steps: 30 }, 'steps', /steps must be a step list/],
-    [{ model: 'flux-dev', seeds: 2, prompts: ['x'] }, 'steps', /steps must be a step list/],
-    [{ ...base, steps: '1-200', seeds: 60 }, 'steps', /the plan would hold 12000 renders \(200 step counts × 60 seeds × 1 prompts\); at most 10000/],
-    [{ ...base, steps: '10,20', seeds: 0 }, 'seeds', /a whole number from 1 to 1000/],
-    [{ ...base, steps: '10,20', seeds: 1001 }, 'seeds', /a whole number from 1 to 1000/],
-    [{ ...base, steps: '10,20', seeds: ['1', '01'] }, 'seeds', /seed 1 appears twice/],
-    [{ ...base, steps: '10,20', seeds: ['-1'] }, 'seeds', /seed 1 \("-1"\) is not a whole number/],
-    [{ ...base, steps: '10,20', seeds: [2 ** 60] }, 'seeds', /send seeds above 9007199254740991 as strings/],
-    [{ ...base, steps: '10,20', seeds: ['18446744073709551616'] }, 'seeds', /is not a whole number from 0 to 18446744073709551615/],
-    [{ ...base, steps: '10,20', seeds: [] }, 'seeds', /at least one seed/],
+    [{ model: 'flux-dev', randomSeeds: 2, prompts: ['x'] }, 'steps', /steps must be a step list/],
+    [{ ...base, steps: '1-200', randomSeeds: 60 }, 'steps', /the plan would hold 12000 renders \(200 step counts × 60 seeds × 1 prompts\); at most 10000/],
+    [{ ...base, steps: '10,20', randomSeeds: 0 }, 'randomSeeds', /a whole number from 1 to 1000/],
+    [{ ...base, steps: '10,20', randomSeeds: 1001 }, 'randomSeeds', /a whole number from 1 to 1000/],
+    [{ model: 'flux-dev', prompts: ['x'], steps: '10,20', seeds: 3 }, 'seeds', /a bare number is not a seed list: send \["3"\] for the seed 3, or randomSeeds: 3 to draw 3 random seeds/],
+    [{ model: 'flux-dev', prompts: ['x'], steps: '10,20' }, 'seeds', /give the seeds \(e\.g\. "42, 7"\) or a number of random seeds to draw \(randomSeeds\)/],
+    [{ model: 'flux-dev', prompts: ['x'], steps: '10,20', seeds: ['42'], randomSeeds: 2 }, 'randomSeeds', /give either seeds or a number of random seeds, not both/],
+    [{ model: 'flux-dev', prompts: ['a red fox in snow'], steps: '10,20', seeds: ['1', '01'] }, 'seeds', /seed 1 appears twice/],
+    [{ model: 'flux-dev', prompts: ['a red fox in snow'], steps: '10,20', seeds: ['-1'] }, 'seeds', /seed 1 \("-1"\) is not a whole number/],
+    [{ model: 'flux-dev', prompts: ['a red fox in snow'], steps: '10,20', seeds: [2 ** 60] }, 'seeds', /send seeds above 9007199254740991 as strings/],
+    [{ model: 'flux-dev', prompts: ['a red fox in snow'], steps: '10,20', seeds: ['18446744073709551616'] }, 'seeds', /is not a whole number from 0 to 18446744073709551615/],
+    [{ model: 'flux-dev', prompts: ['a red fox in snow'], steps: '10,20', seeds: [] }, 'seeds', /at least one seed/],
     [{ ...base, steps: '10,20', prompts: [] }, 'prompts', /give at least one prompt/],
     [{ ...base, steps: '10,20', prompts: ['a fox', ' '] }, 'prompts', /prompt 2 is blank/],
     [{ ...base, steps: '10,20', prompts: ['a fox', 'a cat', 'a fox'] }, 'prompts', /prompt 3 repeats prompt 1/],
@@ -116,7 +120,7 @@ describe('POST /api/v1/experiments', () => {
 describe('GET /api/v1/experiments', () => {
   it('lists experiments newest first with their progress', async () => {
     const first = await plan({ ...base, steps: '10,20,30' });
-    const second = await plan({ ...base, steps: '20,30', seeds: 1 });
+    const second = await plan({ ...base, steps: '20,30', randomSeeds: 1 });
     const runId = first.cells[0]!.runId;
     expect((await request(t.app).patch(`/api/v1/runs/${runId}`).send({ durationMs: 9000, score: 6 })).status).toBe(200);
     const res = await request(t.app).get('/api/v1/experiments');
@@ -139,7 +143,7 @@ describe('GET /api/v1/experiments', () => {
 
 describe('plan export', () => {
   it('plan.json holds what a render loop needs and where to send the result', async () => {
-    const experiment = await plan({ ...base, steps: '10,20', seeds: ['7', '8'], width: 768, height: 1344, hardware: 'api', negativePrompt: 'text' });
+    const experiment = await plan({ ...base, randomSeeds: undefined, steps: '10,20', seeds: ['7', '8'], width: 768, height: 1344, hardware: 'api', negativePrompt: 'text' });
     const res = await request(t.app).get(`/api/v1/experiments/${experiment.id}/plan.json`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/application\/json/);
@@ -173,7 +177,7 @@ describe('plan export', () => {
   });
 
   it('plan.csv has one row per planned render, with formula-like text neutralised', async () => {
-    const experiment = await plan({ ...base, steps: '10,20', seeds: ['7'], prompts: ['=HYPERLINK("x")', 'a, "quoted" fox'] });
+    const experiment = await plan({ ...base, randomSeeds: undefined, steps: '10,20', seeds: ['7'], prompts: ['=HYPERLINK("x")', 'a, "quoted" fox'] });
     const res = await request(t.app).get(`/api/v1/experiments/${experiment.id}/plan.csv`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/csv/);
@@ -194,7 +198,7 @@ describe('experiment pages', () => {
     const res = await request(t.app)
       .post('/experiments')
       .type('form')
-      .send({ model: 'flux-dev', steps: '10-30 (+10)', seeds: '2', prompts: 'a fox\r\n\r\n  a lighthouse at dusk  \n', name: '', hardware: 'RTX 4090' });
+      .send({ model: 'flux-dev', steps: '10-30 (+10)', seeds: '', randomSeeds: '2', prompts: 'a fox\r\n\r\n  a lighthouse at dusk  \n', name: '', hardware: 'RTX 4090' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toMatch(/^\/experiments\/\d+$/);
     const page = await request(t.app).get(res.headers.location!);
@@ -245,7 +249,7 @@ describe('experiment pages', () => {
   });
 
   it('the grid post saves every changed cell (time in seconds) in one go', async () => {
-    const experiment = await plan({ ...base, steps: '10,20,30', seeds: ['1'] });
+    const experiment = await plan({ ...base, randomSeeds: undefined, steps: '10,20,30', seeds: ['1'] });
     const [a, b, c] = experiment.cells.map((cell) => cell.runId) as [number, number, number];
     const res = await request(t.app)
       .post(`/experiments/${experiment.id}/cells`)
@@ -267,7 +271,7 @@ describe('experiment pages', () => {
   });
 
   it('bad cells are named and nothing is written', async () => {
-    const experiment = await plan({ ...base, steps: '10,20,30', seeds: ['1'] });
+    const experiment = await plan({ ...base, randomSeeds: undefined, steps: '10,20,30', seeds: ['1'] });
     const [a, b, c] = experiment.cells.map((cell) => cell.runId) as [number, number, number];
     const before = await t.db.selectFrom('models').select('data_version').where('slug', '=', 'flux-dev').executeTakeFirstOrThrow();
     const res = await request(t.app)
@@ -276,9 +280,11 @@ describe('experiment pages', () => {
       .send({ [`d_${a}`]: '7.5', [`s_${a}`]: '11', [`d_${b}`]: 'fast', [`s_${b}`]: '6', [`d_${c}`]: '-1', [`s_${c}`]: '' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('Nothing was saved');
-    expect(res.text).toContain(`<code>s_${a}</code>: score must be a number from 0 to 10`);
-    expect(res.text).toContain(`<code>d_${b}</code>: time must be a number of seconds`);
-    expect(res.text).toContain(`<code>d_${c}</code>`);
+    const [cellA, cellB, cellC] = experiment.cells;
+    expect(res.text).toContain(`<a href="#s_${a}">Score at ${cellA!.steps} steps, seed ${cellA!.seed}, “${cellA!.prompt}”</a>: score must be a number from 0 to 10`);
+    expect(res.text).toContain(`<a href="#d_${b}">Time at ${cellB!.steps} steps, seed ${cellB!.seed}, “${cellB!.prompt}”</a>: Time (seconds) must be from 0 to 604,800`);
+    expect(res.text).toContain(`<a href="#d_${c}">Time at ${cellC!.steps} steps`);
+    expect(res.text).not.toContain('<code>d_');
     // What was typed stays in the cells to be corrected.
     expect(res.text).toContain(`name="d_${b}" value="fast"`);
     const cells = (await request(t.app).get(`/api/v1/experiments/${experiment.id}`)).body.cells;
@@ -288,8 +294,8 @@ describe('experiment pages', () => {
   });
 
   it('a run of another experiment cannot be filled through this grid', async () => {
-    const one = await plan({ ...base, steps: '10,20', seeds: ['1'] });
-    const other = await plan({ ...base, steps: '10,20', seeds: ['2'] });
+    const one = await plan({ model: 'flux-dev', prompts: ['a red fox in snow'], steps: '10,20', seeds: ['1'] });
+    const other = await plan({ model: 'flux-dev', prompts: ['a red fox in snow'], steps: '10,20', seeds: ['2'] });
     const res = await request(t.app)
       .post(`/experiments/${one.id}/cells`)
       .type('form')
@@ -315,7 +321,7 @@ describe('fillPlannedRunFromImage', () => {
   }
 
   it('attaches an uploaded render to the matching planned run, once', async () => {
-    const experiment = await plan({ ...base, steps: '10,20', seeds: ['12345678901234567890'] });
+    const experiment = await plan({ model: 'flux-dev', prompts: ['a red fox in snow'], steps: '10,20', seeds: ['12345678901234567890'] });
     const target = experiment.cells.find((c) => c.steps === 20)!;
     const before = await t.db.selectFrom('models').select('data_version').where('slug', '=', 'flux-dev').executeTakeFirstOrThrow();
     const first = await image('a1');
@@ -333,7 +339,7 @@ describe('fillPlannedRunFromImage', () => {
   });
 
   it('matches nothing on another model, steps, seed or prompt', async () => {
-    await plan({ ...base, steps: '10,20', seeds: ['7'] });
+    await plan({ model: 'flux-dev', prompts: ['a red fox in snow'], steps: '10,20', seeds: ['7'] });
     const id = await image('b1');
     const render = { model: 'flux-dev', steps: 20, seed: '7', prompt: 'a red fox in snow' };
     expect(await fillPlannedRunFromImage(t.db, { ...render, model: 'flux-schnell' }, id)).toBeNull();

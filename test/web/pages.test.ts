@@ -70,7 +70,7 @@ describe('log a run (form)', () => {
       .send(form({ model: 'flux-dev', steps: '3.5', durationSeconds: '-2', score: '11', prompt: 'keep me' }));
     expect(res.status).toBe(422);
     expect(res.text).toContain('steps must be a whole number from 1 to 10000');
-    expect(res.text).toContain('durationMs must be a number from 0');
+    expect(res.text).toContain('Time (seconds) must be from 0 to 604,800');
     expect(res.text).toContain('score must be a number from 0 to 10');
     expect(res.text).toContain('keep me');
     expect(await countRows(t.db, 'runs')).toBe(0);

@@ -233,7 +233,7 @@ describe('the rating page', () => {
   });
 
   it('says so when there is nothing to rate', async () => {
-    const res = await request(t.app).post('/api/v1/experiments').send({ model: 'flux-dev', steps: '10,20', seeds: 1, prompts: ['a fox'] });
+    const res = await request(t.app).post('/api/v1/experiments').send({ model: 'flux-dev', steps: '10,20', randomSeeds: 1, prompts: ['a fox'] });
     const page = await request(t.app).get(`/rate?experiment=${res.body.id}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('Nothing to rate here yet');
@@ -296,7 +296,7 @@ describe('the experiment report', () => {
   });
 
   it('tells a new experiment what to do first', async () => {
-    const res = await request(t.app).post('/api/v1/experiments').send({ model: 'flux-dev', steps: '10,20', seeds: 1, prompts: ['a fox'] });
+    const res = await request(t.app).post('/api/v1/experiments').send({ model: 'flux-dev', steps: '10,20', randomSeeds: 1, prompts: ['a fox'] });
     const page = await request(t.app).get(`/experiments/${res.body.id}`);
     expect(page.text).toContain('No values yet');
     expect(page.text).toContain('No pair has been judged by two raters yet');

@@ -57,7 +57,7 @@ describe('model report /models/:slug', () => {
     expect(html).not.toMatch(/ style="/);
 
     const data = chartData(html);
-    expect(Object.keys(data).sort()).toEqual(['chart-duration', 'chart-marginal', 'chart-qps', 'chart-quality']);
+    expect(Object.keys(data).sort()).toEqual(['chart-batch', 'chart-duration', 'chart-marginal', 'chart-quality']);
     const quality = data['chart-quality'];
     expect(quality.means).toHaveLength(9);
     expect(quality.points).toHaveLength(27);

@@ -8,6 +8,7 @@ import { parseOptions } from '../parse-options.js';
 import { adHocAnalysisSchema, analysisQuerySchema, SWEET_SPOT_RULES } from '../../validation/analysis-query.js';
 import { withDatabase } from '../context.js';
 import { CliError, type CliIo } from '../io.js';
+import { whyUnreadable } from '../file-error.js';
 import { formatAnalysis } from '../format-analysis.js';
 
 interface SettingsOptions {
@@ -37,8 +38,8 @@ function readPointsCsv(file: string): { rows: Row[]; hasModel: boolean } {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new CliError(`cannot read ${file}`);
+  } catch (err) {
+    throw new CliError(`cannot read ${file}: ${whyUnreadable(err)}`);
   }
   let records: Record<string, string>[];
   try {

@@ -9,13 +9,13 @@ export function registerDemo(program: Command, io: CliIo): void {
     .description('load a clearly labelled demo data set (runs tagged "demo"), or remove it with --remove')
     .option('--remove', 'remove every demo run')
     .action(async (options: { remove?: boolean }) => {
-      await withDatabase(io, async (db) => {
+      await withDatabase(io, async (db, config) => {
         if (options.remove) {
-          const removed = await removeDemo(db);
+          const removed = await removeDemo(db, config);
           io.out(`Removed ${removed} demo runs.\n`);
           return;
         }
-        const { added, total } = await loadDemo(db);
+        const { added, total } = await loadDemo(db, config);
         io.out(
           added > 0
             ? `Loaded ${added} demo runs (tagged "demo"). Remove them with: sweetspot demo --remove\n`

@@ -19,14 +19,17 @@ export function registerExportSettings(program: Command, io: CliIo): void {
     .option('--metric <name>', 'analyse this metric instead of the score')
     .option('--rule <rule>', 'sweet-spot rule')
     .option('--delta <d>', 'the smallest difference that matters')
-    .option('--hardware <name>', 'only runs on this hardware')
+    .option('--hardware <name>', 'predict the times for this GPU (the quality uses every run)')
+    .option('--tag <tag>', 'only runs with this tag (repeat for several)', (v: string, p: string[] = []) => [...p, v])
+    .option('--exclude-tag <tag>', 'leave out runs with this tag, e.g. demo (repeat for several)', (v: string, p: string[] = []) => [...p, v])
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
-    .action(async (options: Record<string, string | undefined>) => {
+    .action(async (options: Record<string, string | string[] | undefined>) => {
       const format = options.format as keyof typeof RENDER;
+      const output = typeof options.output === 'string' ? options.output : undefined;
       if (!(format in RENDER)) throw new CliError('--format must be one of: md, json, csv');
-      const { output, format: _format, ...settings } = options;
-      const query = parseOptions(analysisQuerySchema, settings);
+      const { output: _output, format: _format, ...settings } = options;
+      const query = parseOptions(analysisQuerySchema, settings, { names: { excludeTag: '--exclude-tag' } });
       await withDatabase(io, async (db) => {
         const text = RENDER[format](await buildSettingsSheet(db, query));
         if (output) {

@@ -3,6 +3,7 @@ import type { Config } from '../../config.js';
 import type { Db } from '../../db/connect.js';
 import { storeImageFile } from '../../services/images.js';
 import type { CliIo } from '../io.js';
+import { whyUnreadable } from '../file-error.js';
 
 /** File name endings `sweetspot import` hands to the image service (the content is checked by its bytes). */
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp'] as const;
@@ -32,7 +33,7 @@ export async function importImageFile(
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && (err as NodeJS.ErrnoException).syscall) {
-      io.err(`${prefix}${file}: not imported: cannot read it (${code})\n`);
+      io.err(`${prefix}${file}: not imported: cannot read it: ${whyUnreadable(err)}\n`);
       return { run: false, failed: true };
     }
     throw err;

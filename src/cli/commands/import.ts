@@ -6,6 +6,7 @@ import { IMPORT_EXTENSIONS, formatFromFilename } from '../../services/import-for
 import { importRuns } from '../../services/import-runs.js';
 import { withDatabase } from '../context.js';
 import { CliError, type CliIo } from '../io.js';
+import { whyUnreadable } from '../file-error.js';
 import { fileProgressBar } from '../progress-bar.js';
 import { IMAGE_EXTENSIONS, importImageFile, isImageFilename } from './import-images.js';
 
@@ -41,7 +42,7 @@ export function registerImport(program: Command, io: CliIo): void {
           try {
             size = (await fs.promises.stat(file)).size;
           } catch (err) {
-            io.err(`${file}: not imported: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})\n`);
+            io.err(`${file}: not imported: cannot read it: ${whyUnreadable(err)}\n`);
             failed++;
             continue;
           }
@@ -68,7 +69,7 @@ export function registerImport(program: Command, io: CliIo): void {
             } else if (err instanceof DuplicateImportError) {
               io.err(`${file}: ${err.message.replace('with force', 'with --force')}\n`);
             } else if (typeof (err as NodeJS.ErrnoException).code === 'string' && (err as NodeJS.ErrnoException).syscall) {
-              io.err(`${file}: not imported: cannot read it (${(err as NodeJS.ErrnoException).code})\n`);
+              io.err(`${file}: not imported: cannot read it: ${whyUnreadable(err)}\n`);
             } else {
               throw err;
             }

@@ -4,6 +4,7 @@ import { getModel } from '../../services/models.js';
 import { createRun } from '../../services/runs.js';
 import { runInputSchema } from '../../validation/run-input.js';
 import { parseOptions } from '../parse-options.js';
+import { inSecondsWording } from '../../validation/user-units.js';
 import { withDatabase } from '../context.js';
 import { CliError, type CliIo } from '../io.js';
 import { describeRun, logRunsFromStdin } from '../log-stdin.js';
@@ -77,7 +78,12 @@ export function registerLog(program: Command, io: CliIo): void {
       for (const [key, flag] of [['model', '--model <slug>'], ['steps', '--steps <n>']] as const) {
         if (options[key] === undefined) throw new CliError(`required option '${flag}' not specified`);
       }
-      const input = parseOptions(runInputSchema, inputFromOptions(options), { heading: 'The run was not logged', names: OPTION_NAME });
+      const input = parseOptions(runInputSchema, inputFromOptions(options), {
+        heading: 'The run was not logged',
+        names: options.durationMs !== undefined ? { ...OPTION_NAME, durationMs: '--duration-ms' } : OPTION_NAME,
+        // --duration is typed in seconds: its message says seconds; --duration-ms keeps the API's ms.
+        ...(options.durationMs === undefined ? { wording: inSecondsWording } : {}),
+      });
       await withDatabase(io, async (db) => {
         const run = await createRun(db, input, 'cli');
         if (options.json) {

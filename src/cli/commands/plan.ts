@@ -9,7 +9,8 @@ import { withRenderSettings } from '../render-options.js';
 interface PlanOptions {
   model: string;
   steps: string;
-  seeds: string;
+  seeds?: string;
+  randomSeeds?: string;
   prompt: string[];
   name?: string;
   negativePrompt?: string;
@@ -24,7 +25,7 @@ interface PlanOptions {
   json?: boolean;
 }
 
-const OPTION_NAME: Record<string, string> = { prompts: '--prompt', negativePrompt: '--negative-prompt', useCase: '--use-case' };
+const OPTION_NAME: Record<string, string> = { prompts: '--prompt', negativePrompt: '--negative-prompt', useCase: '--use-case', randomSeeds: '--random-seeds' };
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -32,7 +33,10 @@ function collect(value: string, previous: string[]): string[] {
 
 /** The same input object the API takes. */
 function inputFromOptions(o: PlanOptions): Record<string, unknown> {
-  const input: Record<string, unknown> = { model: o.model, steps: o.steps, seeds: o.seeds, prompts: o.prompt };
+  const input: Record<string, unknown> = { model: o.model, steps: o.steps, prompts: o.prompt };
+  // "--seeds 42" is the seed 42; without --seeds, three random seeds are drawn unless --random-seeds says how many.
+  if (o.seeds !== undefined) input.seeds = o.seeds;
+  if (o.randomSeeds !== undefined || o.seeds === undefined) input.randomSeeds = o.randomSeeds ?? '3';
   const copy = ['name', 'negativePrompt', 'sampler', 'guidance', 'width', 'height', 'hardware', 'useCase', 'phase', 'notes'] as const;
   for (const key of copy) if (o[key] !== undefined) input[key] = o[key];
   return input;
@@ -45,7 +49,8 @@ export function registerPlan(program: Command, io: CliIo): void {
       .description('plan a sweep: every step count × seed × prompt becomes a planned run to fill in')
       .requiredOption('--model <slug>', 'model slug, e.g. flux-dev')
       .requiredOption('--steps <list>', 'step list as in X/Y plots: "10,20,30", "10-50 (+5)" or "10-50 [9]"')
-      .option('--seeds <n|list>', 'a number of seeds to draw, or the seeds: "42,1234"', '3')
+      .option('--seeds <list>', 'the seeds: "42,7" (one number is one seed)')
+      .option('--random-seeds <n>', 'draw this many random seeds instead (default 3 when --seeds is not given)')
       .option('--prompt <text>', 'a prompt (repeat for several)', collect, [] as string[])
       .option('--name <text>', 'a name for the experiment'),
   )

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Db } from '../../db/connect.js';
 import { RUN_EXPORT_CONTENT_TYPES, RUN_EXPORT_FORMATS, runsExportFilename, writeRunsExport } from '../../services/export-runs.js';
-import { runFilterFromQuery } from '../../services/run-listing.js';
+import { describeRunFilters, runFilterFromQuery } from '../../services/run-listing.js';
 import { runExportQuerySchema } from '../../validation/run-export-query.js';
 import { parseWith } from '../validate.js';
 
@@ -11,9 +11,12 @@ export function runsExportApi(db: Db): Router {
 
   for (const format of RUN_EXPORT_FORMATS) {
     router.get(`/runs.${format}`, async (req, res) => {
-      const filter = await runFilterFromQuery(db, parseWith(runExportQuerySchema, req.query, 'query'));
+      const query = parseWith(runExportQuerySchema, req.query, 'query');
+      const filter = await runFilterFromQuery(db, query);
       res.status(200);
       res.set({
+        // The file itself stays plain rows for scripts; the filters it was made with travel beside it.
+        'X-Sweetspot-Filters': describeRunFilters(query),
         'Content-Type': RUN_EXPORT_CONTENT_TYPES[format],
         'Content-Disposition': `attachment; filename="${runsExportFilename(format)}"`,
         'Cache-Control': 'no-store',

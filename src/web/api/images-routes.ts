@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/connect.js';
+import { linkRenderToPlannedRun } from '../../services/duplicate-renders.js';
 import { getImage } from '../../services/images.js';
 import { HttpError } from '../http-error.js';
 import { IMAGE_FIELD, receiveImageUploads } from '../image-upload.js';
@@ -41,6 +42,11 @@ export function imagesApi(db: Db, config: Pick<Config, 'dataDir'>): Router {
   router.get('/:sha256', async (req, res) => {
     const image = await getImage(db, String(req.params.sha256));
     res.json({ ...image, url: `/images/${image.sha256}`, thumbUrl: `/images/${image.sha256}/thumb` });
+  });
+
+  // A render stored before its sweep was planned: move it into the planned run its settings match.
+  router.post('/:sha256/link', async (req, res) => {
+    res.json(await linkRenderToPlannedRun(db, String(req.params.sha256)));
   });
 
   return router;

@@ -176,19 +176,48 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         ]),
       ),
       '/experiments': {
-        get: { summary: 'Planned sweeps, newest first, each with its progress (planned / filled renders)', responses: { '200': json('#/components/schemas/ExperimentList', 'Experiments') } },
+        get: {
+          summary: 'Planned sweeps, newest first, each with its progress (planned / filled renders); archived ones only with archived=true',
+          parameters: [{ name: 'archived', in: 'query', schema: { type: 'boolean' }, description: 'list the archived experiments instead of the current ones' }],
+          responses: { '200': json('#/components/schemas/ExperimentList', 'Experiments'), '422': errorResponse },
+        },
         post: {
           summary:
             'Plan a sweep: every step count × seed × prompt becomes a planned run (no time or score yet, source "plan"), all in one transaction. ' +
-            'steps is a step list as X/Y plots write it ("10,20,30", "10-50 (+5)", "10-50 [9]") or an array; seeds a number to draw or the seeds themselves',
+            'steps is a step list as X/Y plots write it ("10,20,30", "10-50 (+5)", "10-50 [9]") or an array; seeds is a list of seeds (["42", "7"]) or one seed, ' +
+            'randomSeeds how many random seeds to draw instead (a bare number in seeds is refused)',
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ExperimentInput' } } } },
           responses: { '201': json('#/components/schemas/ExperimentDetail', 'The experiment with its planned runs (cells)'), '400': errorResponse, '422': errorResponse },
+        },
+      },
+      '/experiments/preview': {
+        post: {
+          summary: 'What a plan would make, nothing stored: `{ renders, stepCounts, seeds, randomSeeds, prompts, totalSteps, time: { totalMs, total, hardware, basis } | null, timeMissing }`',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ExperimentInput' } } } },
+          responses: { '200': { description: 'The preview' }, '400': errorResponse, '422': errorResponse },
         },
       },
       '/experiments/{id}': {
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
         get: { summary: 'One experiment: its plan, progress and every cell', responses: { '200': json('#/components/schemas/ExperimentDetail', 'The experiment'), '404': notFound } },
+        delete: {
+          summary: 'Delete an experiment: its never-rendered planned runs are deleted, its rendered runs (a time, a score or an image) are kept as runs of their own unless keepRendered=false',
+          parameters: [{ name: 'keepRendered', in: 'query', schema: { type: 'boolean', default: true } }],
+          responses: { '204': { description: 'Deleted' }, '404': notFound, '422': errorResponse },
+        },
       },
+      ...Object.fromEntries(
+        (['archive', 'unarchive'] as const).map((action) => [
+          `/experiments/{id}/${action}`,
+          {
+            parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+            post: {
+              summary: action === 'archive' ? 'Archive an experiment: out of the current list, its runs untouched' : 'Bring an archived experiment back',
+              responses: { '200': { description: '`{ id, name, archivedAt }`' }, '404': notFound },
+            },
+          },
+        ]),
+      ),
       '/experiments/{id}/report': {
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
         get: {
@@ -254,6 +283,15 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         get: {
           summary: 'A stored image: size, type, parsed generation settings, its run, and the URLs of the file and thumbnail',
           responses: { '200': { description: 'The image' }, '404': notFound },
+        },
+      },
+      '/images/{sha256}/link': {
+        parameters: [{ name: 'sha256', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-f0-9]{64}$' } }],
+        post: {
+          summary:
+            'Move a render stored before its sweep was planned into the planned run its settings match (same model, steps, seed, prompt): ' +
+            'the image, time, score and image metrics move and the upload\'s own run is deleted. `{ runId, experimentId, removedRunId }`',
+          responses: { '200': { description: 'Linked' }, '404': notFound, '409': errorResponse },
         },
       },
       ...rendererOpenApiPaths,

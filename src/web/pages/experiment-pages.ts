@@ -4,24 +4,40 @@ import type { Db } from '../../db/connect.js';
 import { PHASES, USE_CASES } from '../../db/schema.js';
 import { experimentReport } from '../../services/experiment-report.js';
 import { createExperiment, fillCells, getExperiment, listExperiments, type CellValues, type ExperimentCell } from '../../services/experiments.js';
+import { archiveExperiment, countArchived, deleteExperiment, previewExperimentDeletion } from '../../services/experiments/life-cycle.js';
+import { previewPlan, type PlanPreview } from '../../services/experiments/plan-preview.js';
 import { listModels } from '../../services/models.js';
-import { distinctHardware } from '../../store/runs.js';
+import { hardwareNames } from '../../services/runs.js';
 import { cellValuesSchema, experimentInputSchema } from '../../validation/experiment-input.js';
 import { issuesToDetails, wholeNumber } from '../../validation/fields.js';
+import { inSecondsWording } from '../../validation/user-units.js';
 import { InputError } from '../../services/errors.js';
 import { parseWith } from '../validate.js';
 import { formErrors, formValues } from './form-errors.js';
 import { readLastSettings } from './last-settings.js';
 
 const idParam = z.object({ id: wholeNumber('id', 1, Number.MAX_SAFE_INTEGER) });
-const detailQuery = z.object({ saved: wholeNumber('saved', 0, 1_000_000).optional() });
+const detailQuery = z.object({
+  saved: wholeNumber('saved', 0, 1_000_000).optional(),
+  restored: z.literal('1').optional(),
+});
+const count = (field: string) => wholeNumber(field, 0, Number.MAX_SAFE_INTEGER).optional();
+/** The list's view (current or archived) and the outcome banner of the action that led here. */
+const listQuery = z.object({
+  archived: z.literal('1').optional(),
+  deleted: z.string().max(200).optional(),
+  removed: count('removed'),
+  kept: count('kept'),
+  archivedId: wholeNumber('archivedId', 1, Number.MAX_SAFE_INTEGER).optional(),
+});
+const deleteForm = express.urlencoded({ extended: false, limit: '4kb' });
 
 /** The experiment form. */
 const planForm = express.urlencoded({ extended: false, limit: '1mb' });
 /** The grid: two fields per planned render (a plan holds at most 10,000). */
 const gridForm = express.urlencoded({ extended: false, limit: '4mb', parameterLimit: 25_000 });
 
-const TEXT_FIELDS = ['name', 'model', 'steps', 'seeds', 'negativePrompt', 'sampler', 'guidance', 'width', 'height', 'hardware', 'useCase', 'phase', 'notes'] as const;
+const TEXT_FIELDS = ['name', 'model', 'steps', 'negativePrompt', 'sampler', 'guidance', 'width', 'height', 'hardware', 'useCase', 'phase', 'notes'] as const;
 
 /** The experiment form as the API's input: one prompt per line, blank fields left out. */
 export function experimentInputFromForm(body: Record<string, unknown>): Record<string, unknown> {
@@ -30,9 +46,14 @@ export function experimentInputFromForm(body: Record<string, unknown>): Record<s
     const value = body[field];
     if (typeof value === 'string' && value.trim() !== '') input[field] = value;
   }
-  // `steps` and `seeds` are required: send them blank so the error names them.
+  // `steps` is required: send it blank so the error names it.
   input.steps ??= '';
-  input.seeds ??= '';
+  // Typed seeds win; the random-seed count (prefilled with 3) applies only when none were typed, so
+  // a user who types "42, 7" never gets random seeds by surprise.
+  const seeds = typeof body.seeds === 'string' ? body.seeds.trim() : '';
+  const random = typeof body.randomSeeds === 'string' ? body.randomSeeds.trim() : '';
+  if (seeds !== '') input.seeds = seeds;
+  else input.randomSeeds = random;
   const prompts = typeof body.prompts === 'string' ? body.prompts : '';
   input.prompts = prompts
     .split(/\r?\n/)
@@ -96,7 +117,7 @@ function cellsFromForm(body: Record<string, unknown>): { cells: CellValues[]; er
     if (!parsed.success) {
       for (const d of issuesToDetails(parsed.error)) {
         const field = d.field === 'durationMs' ? `d_${runId}` : `s_${runId}`;
-        errors[field] ??= d.field === 'durationMs' ? 'time must be a number of seconds from 0 to 604800' : d.message;
+        errors[field] ??= inSecondsWording(d.field, d.message);
       }
       continue;
     }
@@ -108,11 +129,28 @@ function cellsFromForm(body: Record<string, unknown>): { cells: CellValues[]; er
 export function experimentPages(db: Db): Router {
   const router = Router();
 
-  async function renderList(res: Response, values: Record<string, string>, errors: Record<string, string>, status = 200) {
-    const [experiments, models, hardwareOptions] = await Promise.all([listExperiments(db), listModels(db), distinctHardware(db)]);
-    res.status(status).render('experiments', {
+  interface ListOptions {
+    archived?: boolean;
+    preview?: PlanPreview | null;
+    banner?: { kind: 'deleted'; name: string; removed: number; kept: number } | { kind: 'archived'; id: number } | null;
+    status?: number;
+  }
+
+  async function renderList(res: Response, values: Record<string, string>, errors: Record<string, string>, options: ListOptions = {}) {
+    const archived = options.archived ?? false;
+    const [experiments, models, hardwareOptions, archivedCount] = await Promise.all([
+      listExperiments(db, 200, archived),
+      listModels(db),
+      hardwareNames(db),
+      countArchived(db),
+    ]);
+    res.status(options.status ?? 200).render('experiments', {
       title: 'Experiments',
       experiments,
+      archived,
+      archivedCount,
+      banner: options.banner ?? null,
+      preview: options.preview ?? null,
       models,
       hardwareOptions,
       useCases: USE_CASES,
@@ -123,28 +161,37 @@ export function experimentPages(db: Db): Router {
   }
 
   router.get('/experiments', async (req, res) => {
+    const query = parseWith(listQuery, req.query, 'query');
     const last = readLastSettings(req);
-    const values: Record<string, string> = { steps: '10-50 (+5)', seeds: '3' };
+    const values: Record<string, string> = { steps: '10-50 (+5)', seeds: '', randomSeeds: '3' };
     for (const key of ['model', 'hardware', 'useCase', 'phase'] as const) if (last[key]) values[key] = last[key]!;
-    await renderList(res, values, {});
+    let banner: ListOptions['banner'] = null;
+    if (query.deleted !== undefined) banner = { kind: 'deleted', name: query.deleted, removed: query.removed ?? 0, kept: query.kept ?? 0 };
+    else if (query.archivedId !== undefined) banner = { kind: 'archived', id: query.archivedId };
+    await renderList(res, values, {}, { archived: query.archived === '1', banner });
   });
 
   router.post('/experiments', planForm, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
-      const experiment = await createExperiment(db, parseWith(experimentInputSchema, experimentInputFromForm(body), 'experiment'));
+      const input = parseWith(experimentInputSchema, experimentInputFromForm(body), 'experiment');
+      if (body.action === 'preview') {
+        await renderList(res, formValues(body), {}, { preview: await previewPlan(db, input) });
+        return;
+      }
+      const experiment = await createExperiment(db, input);
       res.redirect(303, `/experiments/${experiment.id}`);
     } catch (err) {
       const errors = formErrors(err);
       if (!errors) throw err;
-      await renderList(res, formValues(body), errors, 422);
+      await renderList(res, formValues(body), errors, { status: 422 });
     }
   });
 
   async function renderExperiment(
     res: Response,
     id: number,
-    options: { values?: Record<string, string>; errors?: Record<string, string>; saved?: number; status?: number },
+    options: { values?: Record<string, string>; errors?: Record<string, string>; saved?: number; restored?: boolean; status?: number },
   ) {
     const [experiment, report] = await Promise.all([getExperiment(db, id), experimentReport(db, id)]);
     const values: Record<string, string> = {};
@@ -162,13 +209,42 @@ export function experimentPages(db: Db): Router {
       values,
       errors: options.errors ?? {},
       saved: options.saved ?? null,
+      restored: options.restored ?? false,
     });
   }
 
   router.get('/experiments/:id', async (req, res) => {
     const { id } = parseWith(idParam, req.params, 'experiment id');
-    const { saved } = parseWith(detailQuery, req.query, 'query');
-    await renderExperiment(res, id, saved !== undefined ? { saved } : {});
+    const { saved, restored } = parseWith(detailQuery, req.query, 'query');
+    await renderExperiment(res, id, { ...(saved !== undefined ? { saved } : {}), restored: restored === '1' });
+  });
+
+  // The confirmation before a delete: what goes and what stays, in counts.
+  router.get('/experiments/:id/delete', async (req, res) => {
+    const { id } = parseWith(idParam, req.params, 'experiment id');
+    const preview = await previewExperimentDeletion(db, id);
+    res.render('experiment-delete', { title: `Delete ${preview.name}?`, preview });
+  });
+
+  router.post('/experiments/:id/delete', deleteForm, async (req, res) => {
+    const { id } = parseWith(idParam, req.params, 'experiment id');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const result = await deleteExperiment(db, id, { keepRendered: body.deleteRendered !== 'on' });
+    const query = new URLSearchParams({ deleted: result.name.slice(0, 200), removed: String(result.deleted), kept: String(result.detached) });
+    res.redirect(303, `/experiments?${query.toString()}`);
+  });
+
+  router.post('/experiments/:id/archive', async (req, res) => {
+    const { id } = parseWith(idParam, req.params, 'experiment id');
+    await archiveExperiment(db, id, true);
+    res.redirect(303, `/experiments?archivedId=${id}`);
+  });
+
+  // The undo of an archive, and the way back from the archived list.
+  router.post('/experiments/:id/unarchive', async (req, res) => {
+    const { id } = parseWith(idParam, req.params, 'experiment id');
+    await archiveExperiment(db, id, false);
+    res.redirect(303, `/experiments/${id}?restored=1`);
   });
 
   router.post('/experiments/:id/cells', gridForm, async (req, res) => {

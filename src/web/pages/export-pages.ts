@@ -13,7 +13,10 @@ export function exportPages(db: Db): Router {
     const query = parseWith(analysisQuerySchema, req.query, 'filters');
     const [sheet, models] = await Promise.all([buildSettingsSheet(db, query), listModels(db)]);
     const settingsQuery = new URLSearchParams();
-    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null) settingsQuery.set(k, String(v));
+    for (const [k, v] of Object.entries(query)) {
+      if (Array.isArray(v)) for (const item of v) settingsQuery.append(k, String(item));
+      else if (v !== undefined && v !== null) settingsQuery.set(k, String(v));
+    }
     res.render('export', {
       title: 'Export',
       nav: 'export',

@@ -4,11 +4,15 @@ import { toHttpError } from '../error-handler.js';
  * The errors a form shows beside its fields, or null when the error is not the user's input
  * (then it goes on to the error handler). `fieldName` maps API field names to form field names.
  */
-export function formErrors(err: unknown, fieldName: (field: string) => string = (f) => f): Record<string, string> | null {
+export function formErrors(
+  err: unknown,
+  fieldName: (field: string) => string = (f) => f,
+  wording: (field: string, message: string) => string = (_f, m) => m,
+): Record<string, string> | null {
   const httpError = toHttpError(err);
   if (httpError.status !== 422 && httpError.status !== 409) return null;
   const errors: Record<string, string> = {};
-  for (const d of httpError.details) errors[fieldName(d.field)] ??= d.message;
+  for (const d of httpError.details) errors[fieldName(d.field)] ??= wording(d.field, d.message);
   if (Object.keys(errors).length === 0) errors._form = httpError.message;
   return errors;
 }

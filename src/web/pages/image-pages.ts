@@ -17,7 +17,9 @@ import {
 } from '../../services/images.js';
 import { listModelAliases, mergeModels, removeModelAlias, setModelAlias } from '../../services/model-names.js';
 import { listModels } from '../../services/models.js';
-import { distinctHardware } from '../../store/runs.js';
+import { hardwareNames } from '../../services/runs.js';
+import { linkRenderToPlannedRun } from '../../services/duplicate-renders.js';
+import { InputError } from '../../services/errors.js';
 import { slug, wholeNumber } from '../../validation/fields.js';
 import { runInputSchema } from '../../validation/run-input.js';
 import { toHttpError } from '../error-handler.js';
@@ -95,13 +97,18 @@ export function imagePages(db: Db, config: Pick<Config, 'dataDir'>): Router {
       title: 'Complete an image',
       image,
       models,
-      hardwareOptions: await distinctHardware(db),
+      hardwareOptions: await hardwareNames(db),
       phases: PHASES,
       useCases: USE_CASES,
       v: values ?? (await completionDefaults(db, image)),
       errors,
     });
   }
+
+  router.post('/images/:sha256/link', async (req, res) => {
+    const linked = await linkRenderToPlannedRun(db, String(req.params.sha256));
+    res.redirect(303, `/experiments/${linked.experimentId}`);
+  });
 
   router.get('/images/:sha256/complete', async (req, res) => {
     await renderComplete(res, shaOf(req.params), null, {});
@@ -150,6 +157,33 @@ export function imagePages(db: Db, config: Pick<Config, 'dataDir'>): Router {
     const alias = typeof req.body?.alias === 'string' ? req.body.alias : '';
     await removeModelAlias(db, alias);
     await renderAliases(res, 200, { notice: `The mapping of "${alias}" was removed.` });
+  });
+
+  // The confirmation before a merge: what moves where, in counts.
+  router.get('/model-aliases/merge', async (req, res) => {
+    try {
+      const form = parseWith(mergeForm, req.query, 'merge');
+      const models = await listModels(db);
+      const from = models.find((m) => m.slug === form.from);
+      const into = models.find((m) => m.slug === form.into);
+      if (!from || !into || from.slug === into.slug) throw new InputError('choose two different models to merge', [{ field: 'into', message: 'choose two different, existing models' }]);
+      res.render('confirm', {
+        title: `Merge ${from.name} into ${into.name}?`,
+        heading: `Merge ${from.name} into ${into.name}?`,
+        lines: [
+          `${from.runs} run${from.runs === 1 ? '' : 's'} of ${from.name} (${from.slug}) will move to ${into.name} (${into.slug}), with its mappings and experiments.`,
+          `${from.name} is then deleted; its name keeps finding ${into.name} for the next uploads. A merge cannot be undone in one step.`,
+        ],
+        action: '/model-aliases/merge',
+        fields: { from: from.slug, into: into.slug },
+        confirmLabel: `Merge into ${into.name}`,
+        cancelHref: '/model-aliases',
+      });
+    } catch (err) {
+      const errors = formErrors(err);
+      if (!errors) throw err;
+      await renderAliases(res, 422, { errors, values: formValues(req.query) });
+    }
   });
 
   router.post('/model-aliases/merge', async (req, res) => {

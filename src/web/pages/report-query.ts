@@ -13,10 +13,12 @@ export const REPORT_QUERY_KEYS = [
   'experiment',
   'from',
   'to',
+  'tag',
+  'excludeTag',
 ] as const;
 
 /** The fields that narrow which runs are analysed (as opposed to how). */
-export const REPORT_FILTER_KEYS = ['hardware', 'useCase', 'resolution', 'sampler', 'phase', 'experiment', 'from', 'to'] as const;
+export const REPORT_FILTER_KEYS = ['hardware', 'useCase', 'resolution', 'sampler', 'phase', 'experiment', 'from', 'to', 'tag', 'excludeTag'] as const;
 
 const BARE_DATE = /^\d{4}-\d\d-\d\d$/;
 
