@@ -230,3 +230,18 @@ export function buildWebp(options: { width?: number; height?: number; exif?: Buf
   size.writeUInt32LE(body.length);
   return concat(Buffer.from('RIFF', 'latin1'), size, body);
 }
+
+// ---------------------------------------------------------------------------------------------- hostile graphs
+
+/**
+ * A ComfyUI API graph of `count` KSamplers in a chain, each fed by the one before through every
+ * input (model, prompts, latent): the shape that made the graph reader walk nodes × keys × links.
+ */
+export function samplerChainGraph(count: number): string {
+  const graph: Record<string, unknown> = {};
+  for (let i = 1; i <= count; i++) {
+    const prev = i === 1 ? undefined : [String(i - 1), 0];
+    graph[String(i)] = { class_type: 'KSampler', inputs: { seed: i, steps: 20, model: prev, positive: prev, negative: prev, latent_image: prev } };
+  }
+  return JSON.stringify(graph);
+}
