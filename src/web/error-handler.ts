@@ -2,6 +2,7 @@ import type { ErrorRequestHandler } from 'express';
 import { DISK_FULL_MESSAGE, isDiskFullError } from '../services/disk-full.js';
 import { ConflictError, InputError, NotFoundError } from '../services/errors.js';
 import { HttpError } from './http-error.js';
+import { PoolBusyError } from '../workers/worker-pool.js';
 
 /** Maps any thrown error to an HttpError; the unexpected become a plain 500 that reveals nothing. */
 export function toHttpError(err: unknown): HttpError {
@@ -9,6 +10,7 @@ export function toHttpError(err: unknown): HttpError {
   if (err instanceof InputError) return new HttpError(422, 'invalid_input', err.message, err.details);
   if (err instanceof NotFoundError) return new HttpError(404, 'not_found', err.message);
   if (err instanceof ConflictError) return new HttpError(409, 'conflict', err.message);
+  if (err instanceof PoolBusyError) return new HttpError(503, 'busy', err.message);
   if (isDiskFullError(err)) return new HttpError(507, 'disk_full', DISK_FULL_MESSAGE);
   const e = err as { type?: string; status?: number; message?: string };
   if (e?.type === 'entity.parse.failed') {
