@@ -33,6 +33,7 @@ import { galleryPages } from './web/pages/gallery-pages.js';
 import { modelPages } from './web/pages/model-pages.js';
 import { runPages } from './web/pages/run-pages.js';
 import { viewHelpers } from './web/view-helpers.js';
+import { asClient } from './services/analysis-budget.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -52,6 +53,10 @@ export function createApp({ db, config, logError }: AppDeps): Express {
   app.locals.h = viewHelpers;
   // First: a request naming a host this server is not (DNS rebinding) gets nothing else.
   app.use(hostCheck({ listenHost: config.host, allowedHosts: config.allowedHosts }));
+  // Analyses computed for a request count against its client's budget (services/analysis-budget.ts).
+  app.use(function trackClient(req, _res, next) {
+    asClient(req.ip ?? 'unknown', next);
+  });
 
   app.use(
     helmet({

@@ -3,6 +3,7 @@ import { DISK_FULL_MESSAGE, isDiskFullError } from '../services/disk-full.js';
 import { ConflictError, InputError, NotFoundError } from '../services/errors.js';
 import { HttpError } from './http-error.js';
 import { PoolBusyError } from '../workers/worker-pool.js';
+import { AnalysisBudgetError } from '../services/analysis-budget.js';
 
 /** Maps any thrown error to an HttpError; the unexpected become a plain 500 that reveals nothing. */
 export function toHttpError(err: unknown): HttpError {
@@ -11,6 +12,7 @@ export function toHttpError(err: unknown): HttpError {
   if (err instanceof NotFoundError) return new HttpError(404, 'not_found', err.message);
   if (err instanceof ConflictError) return new HttpError(409, 'conflict', err.message);
   if (err instanceof PoolBusyError) return new HttpError(503, 'busy', err.message);
+  if (err instanceof AnalysisBudgetError) return new HttpError(429, 'too_many_analyses', err.message);
   if (isDiskFullError(err)) return new HttpError(507, 'disk_full', DISK_FULL_MESSAGE);
   const e = err as { type?: string; status?: number; message?: string };
   if (e?.type === 'entity.parse.failed') {
