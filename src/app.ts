@@ -34,6 +34,7 @@ import { modelPages } from './web/pages/model-pages.js';
 import { runPages } from './web/pages/run-pages.js';
 import { viewHelpers } from './web/view-helpers.js';
 import { asClient } from './services/analysis-budget.js';
+import { sessionStore } from './services/sessions.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -48,6 +49,9 @@ export interface AppDeps {
 export function createApp({ db, config, logError }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Behind a reverse proxy (SWEETSPOT_TRUST_PROXY): req.ip is the client's (rate limits per client)
+  // and req.secure follows X-Forwarded-Proto (the sign-in cookie gets Secure over HTTPS).
+  app.set('trust proxy', config.trustProxy);
   app.set('view engine', 'ejs');
   app.set('views', path.join(ROOT, 'views'));
   app.locals.h = viewHelpers;
@@ -81,8 +85,9 @@ export function createApp({ db, config, logError }: AppDeps): Express {
   app.use(originCheck());
   if (config.token !== null) {
     const session = sessionSigner({ token: config.token });
-    app.use(tokenAuth({ token: config.token, session }));
-    app.use(signInRoutes({ token: config.token, session }));
+    const sessions = sessionStore(db);
+    app.use(tokenAuth({ token: config.token, session, sessions }));
+    app.use(signInRoutes({ token: config.token, session, sessions }));
   }
 
   const api = express.Router();

@@ -13,6 +13,7 @@ import { registerMigrateData } from './commands/migrate-data.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRuns } from './commands/runs.js';
 import { registerServer } from './commands/server.js';
+import { registerToken } from './commands/token.js';
 import { CliError, type CliIo } from './io.js';
 
 export function buildProgram(io: CliIo): Command {
@@ -32,6 +33,7 @@ export function buildProgram(io: CliIo): Command {
   registerExportSettings(program, io);
   registerPlan(program, io);
   registerBackup(program, io);
+  registerToken(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;
 }
