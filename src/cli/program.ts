@@ -15,6 +15,7 @@ import { registerRuns } from './commands/runs.js';
 import { registerServer } from './commands/server.js';
 import { registerToken } from './commands/token.js';
 import { CliError, type CliIo } from './io.js';
+import { StartupError } from '../startup-error.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('sweetspot')
@@ -48,6 +49,10 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     if (err instanceof CliError || err instanceof ConfigError || err instanceof InputError || err instanceof NotFoundError || err instanceof ConflictError) {
       io.err(`error: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof StartupError) {
+      io.err(`error: sweetspot could not start: ${err.message}\n`);
+      return 1;
     }
     if (isDiskFullError(err)) {
       io.err(`error: ${DISK_FULL_MESSAGE}\n`);
