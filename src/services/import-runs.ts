@@ -224,14 +224,15 @@ export async function importRuns(db: Db, source: Readable, options: ImportOption
         const previous = await findDoneImportBySha256(trx, digest);
         if (previous) throw new DuplicateImportError(previous);
       }
+      await bumpImportedModels(trx, importId);
       const last = await lastStagedRow(trx, importId);
       let moved = 0;
       for (let from = 0; from <= last; from += MOVE_SLICE_ROWS) {
         moved += await moveStagedRowSlice(trx, importId, sourceFor(format), finishedAt, from, from + MOVE_SLICE_ROWS);
+        await deleteStagedRows(trx, importId, { fromRow: from, toRow: from + MOVE_SLICE_ROWS });
         // Still one transaction (all or nothing), but other requests are served between slices.
         await yieldToEventLoop();
       }
-      await bumpImportedModels(trx, importId);
       if (moved !== total) throw new Error(`import #${importId}: ${total} rows were read but ${moved} were staged`);
       if (!(await markImportDone(trx, importId, { sha256: digest, rows: total, finishedAt }))) {
         throw new Error(`import #${importId} was cleaned up as interrupted while it ran`);

@@ -63,9 +63,15 @@ export async function insertStagedRows(
 }
 
 /** Deletes an import's staged rows; returns how many rows went. */
-export async function deleteStagedRows(db: Db, importId: number): Promise<number> {
-  await db.deleteFrom('import_staging_tags').where('import_id', '=', importId).execute();
-  const result = await db.deleteFrom('import_staging').where('import_id', '=', importId).executeTakeFirst();
+export async function deleteStagedRows(db: Db, importId: number, rows?: { fromRow: number; toRow: number }): Promise<number> {
+  let tags = db.deleteFrom('import_staging_tags').where('import_id', '=', importId);
+  let staged = db.deleteFrom('import_staging').where('import_id', '=', importId);
+  if (rows) {
+    tags = tags.where('line', '>=', rows.fromRow).where('line', '<', rows.toRow);
+    staged = staged.where('line', '>=', rows.fromRow).where('line', '<', rows.toRow);
+  }
+  await tags.execute();
+  const result = await staged.executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 

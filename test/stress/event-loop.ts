@@ -20,7 +20,8 @@ export interface InProcessServer {
 export async function startInProcess(): Promise<InProcessServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sweetspot-loop-'));
   const config = loadConfig({ SWEETSPOT_DB: path.join(dir, 'loop.db'), SWEETSPOT_DATA_DIR: dir });
-  const db = connectDatabase(config.database);
+  // As the server opens it: WAL checkpoints in their own thread, not inside a big import's commit.
+  const db = connectDatabase(config.database, { checkpointInBackground: true });
   await migrateToLatest(db);
   const server = http.createServer(createApp({ db, config, logError: () => undefined }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
