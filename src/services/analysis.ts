@@ -3,7 +3,7 @@ import type { StepAnalysis, StepAnalysisInput } from '../analysis/analyze-steps.
 import type { CurveOptions } from '../analysis/analyze-curve.js';
 import { summarizePoints } from '../analysis/summarize-points.js';
 import { fitDuration, type DurationFit } from '../analysis/duration-fit.js';
-import type { Db } from '../db/connect.js';
+import { sqliteHandleOf, type Db } from '../db/connect.js';
 import type { ModelRow, SnapshotRow } from '../db/schema.js';
 import { LruCache } from './lru-cache.js';
 import {
@@ -186,11 +186,7 @@ async function computeModelAnalysis(db: Db, row: ModelRow, query: AnalysisQuery)
   const model = modelRowToModel(row);
   const metric = await resolveMetric(db, query.metric, query.delta);
   const filter = analysisFilterFromQuery(query);
-  const [levels, pairing, durationRows] = await Promise.all([
-    metricLevelSums(db, row.id, metric.name, filter),
-    metricBlockCells(db, row.id, metric.name, filter),
-    durationSumsByHardware(db, row.id, filter),
-  ]);
+  const { levels, pairing, durationRows } = await analysisSums(db, row.id, metric.name, filter);
   const blocks = pairing.cells;
   const durations = sumByStep(durationRows);
   // Time per step differs between machines: each hardware gets its own fit, and with several the
@@ -236,6 +232,22 @@ interface SnapshotInput {
   analysis: StepAnalysis;
   filters: string;
   inputsHash: string;
+}
+
+/**
+ * The SQL aggregates of one analysis. On a SQLite file they run in the worker pool on its own
+ * connection (better-sqlite3 would run them on the event loop); on PostgreSQL (the server works,
+ * the loop waits) or an in-memory database (no other connection can see it) they run here.
+ */
+async function analysisSums(db: Db, modelId: number, metric: string, filter: AnalysisFilter) {
+  const sqlite = sqliteHandleOf(db);
+  if (sqlite && !sqlite.memory) return sharedWorkerPool().run('analysisSums', { file: sqlite.name, modelId, metric, filter });
+  const [levels, pairing, durationRows] = await Promise.all([
+    metricLevelSums(db, modelId, metric, filter),
+    metricBlockCells(db, modelId, metric, filter),
+    durationSumsByHardware(db, modelId, filter),
+  ]);
+  return { levels, pairing, durationRows };
 }
 
 /** Adds up per-hardware sums into per-step sums. */

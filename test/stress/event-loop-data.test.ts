@@ -30,7 +30,8 @@ function importCsv(rows: number): string {
 
 describe('the event loop stays free under heavy data requests', () => {
   it(`finding 5: an import of ${IMPORT_ROWS.toLocaleString('en-US')} rows`, async () => {
-    const body = importCsv(IMPORT_ROWS);
+    // Encoded before the measure starts: the client shares this process's event loop.
+    const body = Buffer.from(importCsv(IMPORT_ROWS));
     let created = 0;
     const figures = await measureWhile(`finding 5 (import of ${IMPORT_ROWS} rows)`, server.base, async () => {
       const res = await fetch(`${server.base}/api/v1/import`, { method: 'POST', headers: { 'Content-Type': 'text/csv' }, body });
