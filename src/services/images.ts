@@ -253,9 +253,9 @@ export async function storeImage(
   let decoded: { thumb: Buffer; grey: Uint8Array };
   try {
     decoded = await decode(bytes, limits);
-  } catch (err) {
-    const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    return rejected(file, 'undecodable', `The image data could not be decoded (${detail}); the file may be damaged or cut short.`);
+  } catch {
+    // The decoder's own message names its internals (libvips, libspng…): the user gets what it means.
+    return rejected(file, 'undecodable', 'The image data could not be decoded; the file may be damaged, cut short or in a variant this server cannot read.');
   }
 
   const type = IMAGE_TYPES[read.format];

@@ -4,6 +4,7 @@ import { analyzePoints } from '../../src/services/analysis.js';
 import { InputError } from '../../src/services/errors.js';
 import { sharedWorkerPool } from '../../src/workers/worker-pool.js';
 import { createTestApp, type TestContext } from '../helpers/test-app.js';
+import { concat, ihdr, PNG_SIGNATURE, pngChunk } from '../images/image-builders.js';
 
 let t: TestContext;
 beforeEach(async () => {
@@ -50,5 +51,12 @@ describe('errors name the user\'s field, never an internal function', () => {
     await expect(failure).rejects.toBeInstanceOf(InputError);
     await expect(failure).rejects.toThrow(/score and durationMs must be ordinary finite numbers/);
     await expect(failure).rejects.not.toThrow(/levelStatsFromSums|requires/);
+  });
+
+  it('answers an image the decoder refuses without the decoder\'s own words', async () => {
+    const broken = concat(PNG_SIGNATURE, ihdr(4, 4), pngChunk('IDAT', Buffer.from('not deflate data')), pngChunk('IEND'));
+    const res = await request(t.app).post('/api/v1/images').attach('files', broken, { filename: 'broken.png', contentType: 'image/png' });
+    expect(res.body.results[0].error).toMatchObject({ code: 'undecodable', message: expect.stringContaining('could not be decoded') });
+    expect(res.body.results[0].error.message).not.toMatch(/vips|spng|libpng|zlib|inflate|Error:/i);
   });
 });
