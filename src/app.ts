@@ -57,8 +57,10 @@ export function createApp({ db, config, logError }: AppDeps): Express {
   app.locals.h = viewHelpers;
   // First: a request naming a host this server is not (DNS rebinding) gets nothing else.
   app.use(hostCheck({ listenHost: config.host, allowedHosts: config.allowedHosts }));
-  // Analyses computed for a request count against its client's budget (services/analysis-budget.ts).
-  app.use(function trackClient(req, _res, next) {
+  // The analysis variants a client asks for by query string (API analysis, model report) count against
+  // its budget of uncached analyses (services/analysis-budget.ts); pages that derive their own variants
+  // (export, compare, experiments) are bounded by the data, not by the client.
+  app.use(['/api/v1/models/:slug/analysis', '/models/:slug'], function trackClient(req, _res, next) {
     asClient(req.ip ?? 'unknown', next);
   });
 
