@@ -36,6 +36,8 @@ import { runPages } from './web/pages/run-pages.js';
 import { rendererPages } from './web/pages/renderer-pages.js';
 import { viewHelpers } from './web/view-helpers.js';
 import { packageRoot } from './package-root.js';
+import { asClient } from './services/analysis-budget.js';
+import { sessionStore } from './services/sessions.js';
 
 export interface AppDeps {
   db: Db;
@@ -49,11 +51,20 @@ export function createApp({ db, config, logError }: AppDeps): Express {
   const ROOT = packageRoot(); // views/, public/ and node_modules/ stay in the package folder when built
   const app = express();
   app.disable('x-powered-by');
+  // Behind a reverse proxy (SWEETSPOT_TRUST_PROXY): req.ip is the client's (rate limits per client)
+  // and req.secure follows X-Forwarded-Proto (the sign-in cookie gets Secure over HTTPS).
+  app.set('trust proxy', config.trustProxy);
   app.set('view engine', 'ejs');
   app.set('views', path.join(ROOT, 'views'));
   app.locals.h = viewHelpers;
   // First: a request naming a host this server is not (DNS rebinding) gets nothing else.
   app.use(hostCheck({ listenHost: config.host, allowedHosts: config.allowedHosts }));
+  // The analysis variants a client asks for by query string (API analysis, model report) count against
+  // its budget of uncached analyses (services/analysis-budget.ts); pages that derive their own variants
+  // (export, compare, experiments) are bounded by the data, not by the client.
+  app.use(['/api/v1/models/:slug/analysis', '/models/:slug'], function trackClient(req, _res, next) {
+    asClient(req.ip ?? 'unknown', next);
+  });
 
   app.use(
     helmet({
@@ -78,8 +89,9 @@ export function createApp({ db, config, logError }: AppDeps): Express {
   app.use(originCheck());
   if (config.token !== null) {
     const session = sessionSigner({ token: config.token });
-    app.use(tokenAuth({ token: config.token, session }));
-    app.use(signInRoutes({ token: config.token, session }));
+    const sessions = sessionStore(db);
+    app.use(tokenAuth({ token: config.token, session, sessions }));
+    app.use(signInRoutes({ token: config.token, session, sessions }));
   }
 
   const api = express.Router();

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -16,9 +17,24 @@ export interface Config {
    * the name a reverse proxy serves it under); a request naming any other host is refused.
    */
   readonly allowedHosts: readonly string[];
+  /**
+   * Which reverse proxy to believe about the client (`SWEETSPOT_TRUST_PROXY`): false (none, the
+   * default), a number of proxy hops, or a list of proxy addresses / subnets (Express's `trust proxy`).
+   */
+  readonly trustProxy: false | number | string;
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+/** The shortest SWEETSPOT_TOKEN accepted. */
+export const MIN_TOKEN_LENGTH = 16;
+
+/** Why a token is too weak to guard writes, or null when it is acceptable. */
+export function tokenWeakness(token: string): string | null {
+  if (token.length < MIN_TOKEN_LENGTH) return `SWEETSPOT_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters (run "sweetspot token" for a strong one)`;
+  if (/\s/.test(token)) return 'SWEETSPOT_TOKEN must not contain spaces (an Authorization header cannot carry them)';
+  if (new Set(token).size === 1) return 'SWEETSPOT_TOKEN must not be one character repeated (run "sweetspot token" for a strong one)';
+  return null;
+}
+
 
 const envSchema = z.object({
   PORT: z.coerce
@@ -33,8 +49,12 @@ const envSchema = z.object({
   SWEETSPOT_TOKEN: z
     .string()
     .optional()
-    .refine((t) => t === undefined || t === '' || t.length >= 12, 'SWEETSPOT_TOKEN must be at least 12 characters'),
+    .superRefine((t, ctx) => {
+      const weakness = t === undefined || t === '' ? null : tokenWeakness(t);
+      if (weakness !== null) ctx.addIssue({ code: 'custom', message: weakness });
+    }),
   SWEETSPOT_ALLOWED_HOSTS: z.string().optional(),
+  SWEETSPOT_TRUST_PROXY: z.string().trim().optional(),
 });
 
 /** A host name, an IPv4 address or a bracketed IPv6 address, without scheme, port or path. */
@@ -56,8 +76,41 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/**
+ * Whether HOST is a loopback address, decided by the address, not by how it is written: 127.0.0.0/8,
+ * ::1 and ::ffff:127.x.y.z, or the reserved name `localhost` (RFC 6761). A name such as
+ * `127.attacker.example` is not an address and is not loopback.
+ *
+ * @example isLoopbackHost('127.0.0.2') // → true; isLoopbackHost('127.attacker.example') // → false
+ */
 export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK_HOSTS.has(host) || host.startsWith('127.');
+  const value = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (value === 'localhost') return true;
+  const version = net.isIP(value);
+  if (version === 4) return value.split('.')[0] === '127';
+  if (version === 6) {
+    const list = new net.BlockList();
+    list.addAddress('::1', 'ipv6');
+    list.addSubnet('::ffff:127.0.0.0', 104, 'ipv6');
+    return list.check(value, 'ipv6');
+  }
+  return false;
+}
+
+/** `SWEETSPOT_TRUST_PROXY`: unset or false → trust none; true → one hop; a number of hops; else a list of addresses or subnets. */
+function parseTrustProxy(value: string | undefined): false | number | string | { problem: string } {
+  if (value === undefined || value === '' || /^(false|0|no)$/i.test(value)) return false;
+  if (/^(true|yes)$/i.test(value)) return 1;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const entries = value.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  for (const entry of entries) {
+    const [address, bits] = entry.split('/');
+    const named = ['loopback', 'linklocal', 'uniquelocal'].includes(entry);
+    if (!named && (net.isIP(address ?? '') === 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits)))) {
+      return { problem: `SWEETSPOT_TRUST_PROXY: '${entry}' is not a number of proxies, an address, a subnet (10.0.0.0/8) or loopback` };
+    }
+  }
+  return entries.join(',');
 }
 
 /**
@@ -73,6 +126,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = parsed.data;
   const allowedHosts = parseAllowedHosts(e.SWEETSPOT_ALLOWED_HOSTS);
   if (!Array.isArray(allowedHosts)) throw new ConfigError(`Invalid configuration: ${allowedHosts.problem}`);
+  const trustProxy = parseTrustProxy(e.SWEETSPOT_TRUST_PROXY);
+  if (typeof trustProxy === 'object') throw new ConfigError(`Invalid configuration: ${trustProxy.problem}`);
   const dataDir = path.resolve(e.SWEETSPOT_DATA_DIR);
   const database = e.SWEETSPOT_DB ?? path.resolve('data', 'sweetspot.db');
   const token = e.SWEETSPOT_TOKEN ? e.SWEETSPOT_TOKEN : null;
@@ -82,5 +137,5 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         'Set SWEETSPOT_TOKEN or use HOST=127.0.0.1.',
     );
   }
-  return Object.freeze({ port: e.PORT, host: e.HOST, database, dataDir, token, allowedHosts: Object.freeze(allowedHosts) });
+  return Object.freeze({ port: e.PORT, host: e.HOST, database, dataDir, token, allowedHosts: Object.freeze(allowedHosts), trustProxy });
 }

@@ -1,5 +1,6 @@
-import { loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './config.js';
 import { startServer } from './server.js';
+import { StartupError } from './startup-error.js';
 
 // `npm start`: config → db → migrate → createApp(deps).listen (see server.ts).
 try {
@@ -10,6 +11,7 @@ try {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (err) {
-  console.error(err instanceof Error ? err.message : err);
+  // A ConfigError or StartupError is one line naming what to fix; anything else is a bug, shown whole.
+  console.error(err instanceof ConfigError || err instanceof StartupError ? `sweetspot could not start: ${err.message}` : err);
   process.exit(1);
 }

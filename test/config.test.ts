@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       dataDir: path.resolve('data'),
       token: null,
       allowedHosts: [],
+      trustProxy: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -33,6 +34,6 @@ describe('loadConfig', () => {
   });
 
   it('rejects a short token', () => {
-    expect(() => loadConfig({ SWEETSPOT_TOKEN: 'short' })).toThrow(/at least 12 characters/);
+    expect(() => loadConfig({ SWEETSPOT_TOKEN: 'short' })).toThrow(/at least 16 characters/);
   });
 });

@@ -3,6 +3,8 @@ export const MIN_STEP_COUNT = 1;
 export const MAX_STEP_COUNT = 10_000;
 /** The most step counts one list may expand to (an X/Y grid wider than this is a typo). */
 export const MAX_STEP_LIST_LENGTH = 200;
+/** The longest step list text read (200 step counts written out one by one take about 1,200 characters). */
+export const MAX_STEP_LIST_CHARS = 2_000;
 
 const NUMBER = String.raw`[+-]?\d+(?:\.\d+)?`;
 const DASH = '[-\u2013\u2014]';
@@ -15,7 +17,22 @@ const ITEM = new RegExp(
   String.raw`^(?<start>${NUMBER})(?:\s*${DASH}\s*(?<end>${NUMBER})` +
     String.raw`(?:\s*\(\s*(?<increment>[+-]?\s*\d+(?:\.\d+)?)\s*\)|\s*\[\s*(?<count>${NUMBER})\s*\])?)?$`,
 );
-const INCOMPLETE = new RegExp(String.raw`(?:${DASH}|\(|\[|\(\s*[+-])\s*$|\([^)]*$|\[[^\]]*$`);
+
+/**
+ * Whether an item stops half-way: it ends in a dash, an opening bracket or a sign, or opens a bracket
+ * it never closes. Checked with index look-ups rather than a regular expression, whose `\([^)]*$` was
+ * quadratic on a run of "(".
+ */
+function isIncomplete(item: string): boolean {
+  const last = item.trimEnd().slice(-1);
+  if (/^[-\u2013\u2014([+]$/.test(last)) return true;
+  return item.lastIndexOf('(') > item.lastIndexOf(')') || item.lastIndexOf('[') > item.lastIndexOf(']');
+}
+
+/** An item as quoted in a message: at most 40 characters, so an error never echoes a long input back. */
+function quoted(item: string): string {
+  return item.length <= 40 ? `"${item}"` : `"${item.slice(0, 40)}…"`;
+}
 
 function fail(requirement: string): never {
   throw new Error(`parseStepList requires ${requirement}`);
@@ -27,7 +44,7 @@ function parseNumber(text: string): number {
 
 function checkStep(value: number, item: string): number {
   if (!Number.isInteger(value) || value < MIN_STEP_COUNT || value > MAX_STEP_COUNT) {
-    fail(`step counts that are whole numbers from ${MIN_STEP_COUNT} to ${MAX_STEP_COUNT} (got ${value} in "${item}")`);
+    fail(`step counts that are whole numbers from ${MIN_STEP_COUNT} to ${MAX_STEP_COUNT} (got ${value} in ${quoted(item)})`);
   }
   return value;
 }
@@ -46,7 +63,7 @@ function expandItem(item: string): number[] | null {
   if (countText !== undefined) {
     const count = parseNumber(countText);
     if (!Number.isInteger(count) || count < 1 || count > MAX_STEP_COUNT) {
-      fail(`a count that is a whole number from 1 to ${MAX_STEP_COUNT} (got ${count} in "${item}")`);
+      fail(`a count that is a whole number from 1 to ${MAX_STEP_COUNT} (got ${count} in ${quoted(item)})`);
     }
     // Evenly spaced from start to end inclusive (numpy.linspace), rounded to whole steps.
     if (count === 1) return [start];
@@ -60,14 +77,14 @@ function expandItem(item: string): number[] | null {
   }
   const compact = incrementText.replace(/\s+/g, '');
   const increment = Number(compact);
-  if (!Number.isInteger(increment)) fail(`a whole-number increment (got ${compact} in "${item}")`);
-  if (increment === 0) fail(`an increment other than 0 (in "${item}")`);
+  if (!Number.isInteger(increment)) fail(`a whole-number increment (got ${compact} in ${quoted(item)})`);
+  if (increment === 0) fail(`an increment other than 0 (in ${quoted(item)})`);
   const signed = /^[+-]/.test(compact);
   if (signed && end > start && increment < 0) {
-    fail(`a positive increment to go up from ${start} to ${end} (got ${compact} in "${item}"; write "${start}-${end} (+${-increment})" or "${end}-${start} (${compact})")`);
+    fail(`a positive increment to go up from ${start} to ${end} (got ${compact} in ${quoted(item)}; write "${start}-${end} (+${-increment})" or "${end}-${start} (${compact})")`);
   }
   if (signed && end < start && increment > 0) {
-    fail(`a negative increment to go down from ${start} to ${end} (got ${compact} in "${item}"; write "${start}-${end} (-${increment})" or "${end}-${start} (${compact})")`);
+    fail(`a negative increment to go down from ${start} to ${end} (got ${compact} in ${quoted(item)}; write "${start}-${end} (-${increment})" or "${end}-${start} (${compact})")`);
   }
   // The increment walks from the start toward the end and stops before passing it (A1111 semantics).
   const stride = Math.abs(increment);
@@ -85,8 +102,8 @@ function expandChunk(item: string): number[] {
   if (words.length > 1 && words.every((word) => ITEM.test(word))) {
     return words.flatMap((word) => expandItem(word) ?? []);
   }
-  if (INCOMPLETE.test(item)) fail(`a number, range or list: "${item}" is incomplete`);
-  fail(`a number, range or list: "${item}" is not one (write e.g. 10,20,30 or 10-50 (+5) or 10-50 [9])`);
+  if (isIncomplete(item)) fail(`a number, range or list: ${quoted(item)} is incomplete`);
+  fail(`a number, range or list: ${quoted(item)} is not one (write e.g. 10,20,30 or 10-50 (+5) or 10-50 [9])`);
 }
 
 /**
@@ -106,10 +123,11 @@ function expandChunk(item: string): number[] {
  *   duplicates dropped; `[1]` gives the start.
  * En and em dashes (`10–50`) count as range dashes.
  *
- * Cost: O(m + v log v) for m characters expanding to v values (v ≤ 10,000 per item).
+ * Cost: O(m + v log v) for m ≤ 2,000 characters expanding to v values (v ≤ 10,000 per item).
  *
  * Errors (one message shape, naming the offending item):
  * - "parseStepList requires at least one step count: the list is empty";
+ * - "parseStepList requires at most 2,000 characters (got 100,002)" (items are quoted up to 40 characters);
  * - `parseStepList requires a number, range or list: "10-" is incomplete`;
  * - `parseStepList requires a number, range or list: "abc" is not one (…)`;
  * - `parseStepList requires step counts that are whole numbers from 1 to 10000 (got 0 in "0-10")`;
@@ -124,6 +142,9 @@ function expandChunk(item: string): number[] {
  */
 export function parseStepList(text: string): number[] {
   if (typeof text !== 'string') fail('a string');
+  if (text.length > MAX_STEP_LIST_CHARS) {
+    fail(`at most ${MAX_STEP_LIST_CHARS.toLocaleString('en-US')} characters (got ${text.length.toLocaleString('en-US')})`);
+  }
   const found = new Set<number>();
   // Every item expands to at most 10,000 values; stop counting once a runaway list has cost enough.
   let expanded = 0;

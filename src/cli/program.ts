@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { DISK_FULL_MESSAGE, isDiskFullError } from '../services/disk-full.js';
 import { InputError, NotFoundError, ConflictError } from '../services/errors.js';
 import { CliError, type CliIo } from './io.js';
+import { StartupError } from '../startup-error.js';
 
 /** Adds a command (with its options and action) to the program. */
 type RegisterCommand = (program: Command, io: CliIo) => void;
@@ -36,6 +37,7 @@ const COMMANDS: readonly LazyCommand[] = [
   { name: 'export', summary: 'export the runs or documented settings', load: () => import('./commands/export-settings.js').then((m) => m.registerExportSettings) },
   { name: 'plan', summary: 'plan a sweep: every step count × seed × prompt becomes a planned run to fill in', load: () => import('./commands/plan.js').then((m) => m.registerPlan) },
   { name: 'experiment', summary: 'delete or archive a planned sweep', load: () => import('./commands/experiment.js').then((m) => m.registerExperiment) },
+  { name: 'token', summary: 'print a new strong SWEETSPOT_TOKEN (256 random bits)', load: () => import('./commands/token.js').then((m) => m.registerToken) },
   { name: 'backup', summary: "copy the database to FILE with SQLite's online backup (safe while the server runs)", load: () => import('./commands/backup.js').then((m) => m.registerBackup) },
   { name: 'renderer', summary: 'the ComfyUI and A1111/Forge servers sweetspot renders on', load: () => import('./commands/renderer.js').then((m) => m.registerRenderer) },
   { name: 'run', summary: "render an experiment's plan on your ComfyUI / A1111 renderers (grid: every planned run), with progress", load: () => import('./commands/run.js').then((m) => m.registerRun) },
@@ -93,6 +95,10 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     if (err instanceof CliError || err instanceof ConfigError || err instanceof InputError || err instanceof NotFoundError || err instanceof ConflictError) {
       io.err(`error: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof StartupError) {
+      io.err(`error: sweetspot could not start: ${err.message}\n`);
+      return 1;
     }
     if (isDiskFullError(err)) {
       io.err(`error: ${DISK_FULL_MESSAGE}\n`);

@@ -15,6 +15,13 @@ export interface Database {
   images: ImageTable;
   model_aliases: ModelAliasTable;
   judgements: JudgementTable;
+  session_state: SessionStateTable;
+}
+
+/** One row: the sign-in session generation; signing out raises it, which ends every earlier session. */
+export interface SessionStateTable {
+  id: number;
+  generation: number;
 }
 
 /** A render file, stored under the data folder by its sha256 (never by a client-supplied name). */

@@ -23,7 +23,9 @@ const PARAMETER_KEYS = ['parameters', 'UserComment', 'XPComment', 'ImageDescript
  * result; any setting it lacks is taken from the later ones. A seed of -1 (random) is never
  * reported: the real seed is looked for in the other candidates, else the seed is null.
  *
- * Returns null when no field holds recognised settings. Never throws. Cost: O(total text length).
+ * Returns null when no field holds recognised settings. The same text under several keys is parsed
+ * once. Throws only `MetadataError('too-many-chunks')`, for a ComfyUI graph over its node or step cap
+ * (see `readComfyGraph`). Cost: O(total text length).
  *
  * @example detectGenerationMetadata({ parameters: 'a duck\nSteps: 15, Sampler: UniPC, Seed: 1' })?.tool // → 'a1111'
  */
@@ -43,15 +45,23 @@ export function detectGenerationMetadata(texts: Readonly<Record<string, string>>
   }
 
   const fooocusScheme = text('fooocus_scheme')?.trim().toLowerCase();
+  // A file may repeat one big graph under every parameters-like key: each distinct text is read once.
+  const seen = new Map<string, GenerationMetadata | null>();
   for (const key of PARAMETER_KEYS) {
     const value = text(key);
-    if (value !== undefined) add(parseParametersText(value, key === 'parameters' ? fooocusScheme : undefined));
+    if (value === undefined) continue;
+    const scheme = key === 'parameters' ? fooocusScheme : undefined;
+    const memo = `${scheme ?? ''}\u0000${value}`;
+    if (seen.has(memo)) continue; // the same settings again add nothing to the merge
+    const parsed = parseParametersText(value, scheme);
+    seen.set(memo, parsed);
+    add(parsed);
   }
   const sui = text('sui_image_params');
   if (sui !== undefined) add(parseSwarmUiParams(`{"sui_image_params": ${sui}}`));
 
   const prompt = text('prompt');
-  if (prompt !== undefined) add(parseComfyUiPrompt(prompt));
+  if (prompt !== undefined && !seen.has(`\u0000${prompt}`)) add(parseComfyUiPrompt(prompt));
   const workflow = text('workflow');
   if (workflow !== undefined) add(parseComfyUiWorkflow(workflow));
 

@@ -5,6 +5,7 @@ export type MetadataErrorCode =
   | 'bad-crc'
   | 'pixel-bomb'
   | 'text-bomb'
+  | 'too-many-chunks'
   | 'malformed';
 
 /**

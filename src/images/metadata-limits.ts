@@ -10,7 +10,17 @@ export interface MetadataLimits {
   maxWidth: number;
   /** Declared height cap, in pixels. */
   maxHeight: number;
+  /** Cap on the chunks (PNG, WebP) or marker segments (JPEG) of one file, empty ones included. */
+  maxChunks: number;
+  /** Cap on the text fields of one file (text chunks, EXIF text tags, comments), empty ones included. */
+  maxTextFields: number;
 }
+
+/**
+ * What each text field costs against `maxTotalTextBytes` besides its text: an empty chunk is not
+ * free (it still costs a key, an object slot and a lookup), so thousands of them add up like text.
+ */
+export const TEXT_FIELD_OVERHEAD_BYTES = 64;
 
 /** The defaults: real ComfyUI text chunks are tens of KB, real renders well under 100 megapixels. */
 export const DEFAULT_METADATA_LIMITS: Readonly<MetadataLimits> = Object.freeze({
@@ -19,6 +29,10 @@ export const DEFAULT_METADATA_LIMITS: Readonly<MetadataLimits> = Object.freeze({
   maxPixels: 100_000_000,
   maxWidth: 65_535,
   maxHeight: 65_535,
+  // A 50 MB PNG written in libpng's 8 KiB IDAT chunks has about 6,400 chunks.
+  maxChunks: 20_000,
+  // Real files hold a handful of text fields (parameters, prompt, workflow, a few EXIF tags).
+  maxTextFields: 1_000,
 });
 
 /**

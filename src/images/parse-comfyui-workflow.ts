@@ -1,6 +1,6 @@
 import { asRecord } from './coerce-value.js';
 import type { GenerationMetadata } from './generation-metadata.js';
-import { readComfyGraph, type ComfyGraph, type ComfyNode } from './parse-comfyui-prompt.js';
+import { MAX_GRAPH_NODES, readComfyGraph, tooManyNodes, type ComfyGraph, type ComfyNode } from './parse-comfyui-prompt.js';
 import { parseJsonKeepingBigIntegers } from './parse-json-keeping-big-integers.js';
 
 const CONTROL = '$control';
@@ -58,13 +58,15 @@ interface WorkflowLink {
  * text encoders, primitives…), links resolved through Reroute nodes, muted nodes dropped and
  * bypassed nodes kept only as pass-throughs — and then read like a `prompt` graph. Node types not
  * listed keep their links but not their widget values. Best effort: returns null when nothing
- * usable is found. Cost: O(nodes + links).
+ * usable is found. Cost: O(nodes + links); throws `MetadataError('too-many-chunks')` past
+ * `MAX_GRAPH_NODES` nodes or `MAX_GRAPH_STEPS` (see `readComfyGraph`).
  *
  * @example parseComfyUiWorkflow(texts.workflow)?.sampler // → 'euler'
  */
 export function parseComfyUiWorkflow(json: string): GenerationMetadata | null {
   const workflow = asRecord(parseJsonKeepingBigIntegers(json));
   if (workflow === null || !Array.isArray(workflow.nodes)) return null;
+  if (workflow.nodes.length > MAX_GRAPH_NODES) throw tooManyNodes(workflow.nodes.length);
 
   const links = new Map<string, WorkflowLink>();
   for (const raw of Array.isArray(workflow.links) ? workflow.links : []) {

@@ -73,7 +73,10 @@ export function readExif(tiff: Uint8Array, collector: TextCollector, where: stri
 
 /** Stores the field, and also its JSON payload under its own key when it reads `key:{…}`. */
 function addText(collector: TextCollector, name: string, text: string, byteLength: number, where: string): void {
-  if (text === '') return;
+  if (text === '') {
+    collector.charge(name, byteLength, `${where} ${name}`); // stored nowhere, but counted like any field
+    return;
+  }
   collector.add(name, text, byteLength, `${where} ${name}`);
   const prefixed = /^([A-Za-z_][\w-]{0,63}):\s*(?=[{[])/.exec(text);
   if (prefixed !== null && prefixed[1] !== undefined) {

@@ -73,9 +73,9 @@ export function readGenerationMetadata(bytes: Uint8Array, limits?: Partial<Metad
     };
   } catch (error) {
     if (error instanceof MetadataError) return failure(error.code, error.message);
-    // A reader bug must not take the caller down with a hostile file: report it as unreadable.
-    const detail = error instanceof Error ? error.message : String(error);
-    return failure('malformed', `The file could not be read (${detail}).`);
+    // A reader bug must not take the caller down with a hostile file: report it as unreadable, without
+    // the bug's own message (it would name the reader's internals).
+    return failure('malformed', 'The file could not be read: its structure is not what its format requires.');
   }
 }
 

@@ -3,6 +3,7 @@ import { decodeLatin1OrUtf8, stripTrailingNuls } from './decode-text.js';
 import { MetadataError } from './metadata-error.js';
 import type { MetadataLimits } from './metadata-limits.js';
 import { readExif } from './read-exif.js';
+import { tooManyChunks } from './read-png.js';
 import { TextCollector } from './text-collector.js';
 
 /** What a JPEG holds that matters here: its size (from the SOF segment) and its EXIF text fields. */
@@ -25,7 +26,8 @@ const SOF_MARKERS = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xc
  *
  * Throws `MetadataError` with code 'truncated' (a segment runs past the end, or no frame header
  * before the end), 'malformed' (bytes that are not a marker where one must be, no frame header
- * before the scan), 'pixel-bomb' or 'text-bomb'.
+ * before the scan), 'pixel-bomb', 'text-bomb' or 'too-many-chunks' (more than `maxChunks` segments or
+ * `maxTextFields` texts).
  *
  * @example readJpeg(fs.readFileSync('render.jpg'), DEFAULT_METADATA_LIMITS).texts.UserComment
  */
@@ -36,7 +38,8 @@ export function readJpeg(bytes: Uint8Array, limits: MetadataLimits): JpegContent
   let size: { width: number; height: number } | null = null;
   let offset = 2;
 
-  for (;;) {
+  for (let segments = 0; ; segments++) {
+    if (segments >= limits.maxChunks) throw tooManyChunks('JPEG', limits.maxChunks);
     if (offset >= bytes.length) {
       throw new MetadataError('truncated', 'The JPEG file is truncated: it ends before its image data.');
     }
@@ -93,7 +96,9 @@ export function readJpeg(bytes: Uint8Array, limits: MetadataLimits): JpegContent
   for (const comment of comments) {
     collector.checkSize(comment.length, 'JPEG comment');
     const text = stripTrailingNuls(decodeLatin1OrUtf8(comment));
-    if (text !== '') collector.add('JPEG comment', text, comment.length, 'JPEG comment');
+    // An empty comment is not stored but is counted against the limits like any other field.
+    if (text === '') collector.charge('JPEG comment', comment.length, 'JPEG comment');
+    else collector.add('JPEG comment', text, comment.length, 'JPEG comment');
   }
   return { width: size.width, height: size.height, texts: collector.texts };
 }

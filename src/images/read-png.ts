@@ -31,10 +31,10 @@ const MAX_CHUNK_LENGTH = 0x7fffffff;
  * In order, so that nothing is decoded from a file that fails an earlier check: the signature and
  * the IHDR chunk (its CRC, then its dimensions against the pixel limits); then every chunk's length
  * and CRC-32 up to IEND; only then are text chunks decoded, compressed ones with a capped inflate.
- * Cost: O(file size) for the CRCs, plus the decoded text.
+ * Cost: O(file size) for the CRCs, plus the decoded text; at most `maxChunks` chunks and `maxTextFields` texts.
  *
  * Throws `MetadataError` with code 'truncated' (a chunk runs past the end, or no IEND), 'bad-crc',
- * 'pixel-bomb', 'text-bomb' or 'malformed' (bad IHDR, bad chunk type or length, bad text chunk).
+ * 'pixel-bomb', 'text-bomb', 'too-many-chunks' or 'malformed' (bad IHDR, bad chunk type or length, bad text chunk).
  *
  * @example readPng(fs.readFileSync('render.png'), DEFAULT_METADATA_LIMITS).texts.parameters
  */
@@ -82,7 +82,8 @@ export function readPng(bytes: Uint8Array, limits: MetadataLimits): PngContents 
   checkDimensions(width, height, limits);
 
   const textChunks: ChunkRef[] = [];
-  for (;;) {
+  for (let count = 1; ; count++) {
+    if (count >= limits.maxChunks) throw tooManyChunks('PNG', limits.maxChunks);
     const chunk = readChunk();
     if (chunk.type === 'IEND') break;
     if (chunk.type === 'IHDR') {
@@ -94,6 +95,14 @@ export function readPng(bytes: Uint8Array, limits: MetadataLimits): PngContents 
   const collector = new TextCollector(limits);
   for (const chunk of textChunks) readTextChunk(bytes.subarray(chunk.dataStart, chunk.dataEnd), chunk.type, collector, limits);
   return { width, height, texts: collector.texts };
+}
+
+/** The refusal of a file with more chunks than `maxChunks` (empty ones count: each costs a step). */
+export function tooManyChunks(format: string, maxChunks: number): MetadataError {
+  return new MetadataError(
+    'too-many-chunks',
+    `The ${format} file has more than ${maxChunks.toLocaleString('en-US')} chunks, the limit per file; it was rejected.`,
+  );
 }
 
 function readTextChunk(data: Uint8Array, type: string, collector: TextCollector, limits: MetadataLimits): void {

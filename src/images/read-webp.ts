@@ -3,6 +3,7 @@ import { decodeLatin1 } from './decode-text.js';
 import { MetadataError } from './metadata-error.js';
 import type { MetadataLimits } from './metadata-limits.js';
 import { readExif } from './read-exif.js';
+import { tooManyChunks } from './read-png.js';
 import { TextCollector } from './text-collector.js';
 
 /** What a WebP holds that matters here: its canvas size and its EXIF text fields. */
@@ -34,7 +35,8 @@ export function readWebp(bytes: Uint8Array, limits: MetadataLimits): WebpContent
   const exifChunks: Uint8Array[] = [];
   let offset = 12;
 
-  while (offset + 8 <= riffEnd) {
+  for (let chunks = 0; offset + 8 <= riffEnd; chunks++) {
+    if (chunks >= limits.maxChunks) throw tooManyChunks('WebP', limits.maxChunks);
     const fourcc = decodeLatin1(bytes.subarray(offset, offset + 4));
     const length = view.getUint32(offset + 4, true);
     const dataStart = offset + 8;

@@ -40,7 +40,8 @@ export function planWarming(state: WarmerState, version: string, now: number, ma
  * per-use-case analyses) fresh off the request path: every `intervalMs` it reads the
  * runs' version (one small query) and, when writes have paused, recomputes the analyses whose inputs
  * changed since they were cached (analyzeModel is a cache hit otherwise), so a page or API request
- * after a burst of writes rarely pays for the SQL aggregation itself.
+ * after a burst of writes rarely pays for the SQL aggregation itself. It is also what records each
+ * model's sweet-spot snapshot when runs change: requests never write one.
  */
 export function startAnalysisWarmer(
   db: Db,
@@ -54,7 +55,7 @@ export function startAnalysisWarmer(
     running ??= (async () => {
       try {
         for (const model of await listModels(db)) {
-          await analyzeModel(db, model.slug, {});
+          await analyzeModel(db, model.slug, {}, { record: true }); // the default analysis: its snapshot too
           await loadModelReport(db, model.slug, {}); // the unfiltered report page (samples, times, choices)
         }
         await loadDashboard(db); // its per-level summaries

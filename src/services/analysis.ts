@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { analyzeSteps, type StepAnalysis } from '../analysis/analyze-steps.js';
+import type { StepAnalysis, StepAnalysisInput } from '../analysis/analyze-steps.js';
 import type { CurveOptions } from '../analysis/analyze-curve.js';
 import { summarizePoints } from '../analysis/summarize-points.js';
 import { fitDuration, type DurationFit } from '../analysis/duration-fit.js';
-import type { Db } from '../db/connect.js';
+import { sqliteHandleOf, type Db } from '../db/connect.js';
 import type { ModelRow, SnapshotRow } from '../db/schema.js';
 import { LruCache } from './lru-cache.js';
 import {
@@ -18,6 +18,8 @@ import { findMetric, listMetrics } from '../store/metrics.js';
 import { insertSnapshot, latestSnapshot, snapshotHistory } from '../store/snapshots.js';
 import type { AdHocAnalysisRequest, AnalysisQuery } from '../validation/analysis-query.js';
 import { InputError, NotFoundError } from './errors.js';
+import { chargeUncachedAnalysis } from './analysis-budget.js';
+import { sharedWorkerPool, TaskError } from '../workers/worker-pool.js';
 import { describeGuideRange, modelRowToModel, type GuideRange } from './models.js';
 
 /** The 0–10 score's smallest difference that matters (DESIGN.md: δ = 0.25). */
@@ -45,9 +47,16 @@ export interface ModelAnalysis extends StepAnalysis {
   pairedWindow: number | null;
 }
 
+/** A cached analysis, with the snapshot it would record (recorded at most once). */
+interface CachedAnalysis {
+  analysis: ModelAnalysis;
+  snapshot: SnapshotInput | null;
+  recorded: boolean;
+}
+
 /** Analyses are cached per database handle (tests and tools open several). */
-const caches = new WeakMap<Db, LruCache<string, ModelAnalysis>>();
-function analysisCache(db: Db): LruCache<string, ModelAnalysis> {
+const caches = new WeakMap<Db, LruCache<string, CachedAnalysis>>();
+function analysisCache(db: Db): LruCache<string, CachedAnalysis> {
   let cache = caches.get(db);
   if (!cache) {
     cache = new LruCache(500);
@@ -84,16 +93,6 @@ function curveOptions(query: { rule?: CurveOptions['rule'] | null; delta?: numbe
   return options;
 }
 
-/** The maths reports bad input as "fn requires …"; that is the user's input, so it becomes an InputError. */
-function asInputError<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (err) {
-    if (err instanceof Error && / requires /.test(err.message)) throw new InputError(err.message);
-    throw err;
-  }
-}
-
 async function resolveMetric(db: Db, name: string | null | undefined, delta: number | null | undefined): Promise<MetricInfo> {
   if (name == null || name === 'score') return { name: 'score', lowerIsBetter: false, delta: delta ?? SCORE_DELTA };
   const metric = await findMetric(db, name);
@@ -110,31 +109,86 @@ async function resolveMetric(db: Db, name: string | null | undefined, delta: num
 }
 
 /**
- * Analyses one stored model from SQL aggregates (the cost does not grow with the number of runs) and
- * records a snapshot of its sweet spot whenever the inputs changed since the last one.
+ * The query without what does not change the answer: blank fields, and settings equal to their
+ * defaults (metric 'score', rule 'plateau-gap', the score's δ), keys in a fixed order. Two requests
+ * that mean the same analysis share one cache entry; `{}` is the default analysis.
+ *
+ * @example normaliseAnalysisQuery({ metric: 'score', delta: 0.25, hardware: 'api' }) // → { hardware: 'api' }
  */
-export async function analyzeModel(db: Db, slug: string, query: AnalysisQuery): Promise<ModelAnalysis> {
-  const row = await findModelBySlug(db, slug);
-  if (!row) throw new NotFoundError(`model '${slug}' not found`);
-  // A cached analysis is valid while the model's data version is unchanged (every write to its runs
-  // raises it, in any process sharing the database).
-  const cacheKey = `${row.id}:${row.data_version}:${row.updated_at}:${JSON.stringify(query)}`;
-  const cached = analysisCache(db).get(cacheKey);
-  if (cached) return cached;
-  const result = await computeModelAnalysis(db, row, query);
-  analysisCache(db).set(cacheKey, result);
-  return result;
+export function normaliseAnalysisQuery(query: AnalysisQuery): Partial<AnalysisQuery> {
+  const scoreMetric = query.metric == null || query.metric === 'score';
+  const normal: Record<string, unknown> = {};
+  for (const key of Object.keys(query).sort() as (keyof AnalysisQuery)[]) {
+    const value = query[key];
+    if (value == null) continue;
+    if (key === 'metric' && value === 'score') continue;
+    if (key === 'rule' && value === 'plateau-gap') continue;
+    if (key === 'delta' && scoreMetric && value === SCORE_DELTA) continue;
+    normal[key] = value;
+  }
+  return normal as Partial<AnalysisQuery>;
 }
 
-async function computeModelAnalysis(db: Db, row: ModelRow, query: AnalysisQuery): Promise<ModelAnalysis> {
+export interface AnalyzeModelOptions {
+  /**
+   * Record a snapshot of the sweet spot when its inputs changed since the last one. Only the default
+   * analysis is ever recorded (query variants would flood the history), and only by the background
+   * warmer after runs change: a GET never writes.
+   */
+  record?: boolean;
+}
+
+/**
+ * Analyses one stored model from SQL aggregates (the cost does not grow with the number of runs).
+ * Cached per normalised query while the model's data is unchanged; a query variant that is not cached
+ * counts against the asking client's budget (`chargeUncachedAnalysis`), and the maths runs in the
+ * worker pool, off the event loop.
+ */
+export async function analyzeModel(db: Db, slug: string, query: AnalysisQuery, options: AnalyzeModelOptions = {}): Promise<ModelAnalysis> {
+  const row = await findModelBySlug(db, slug);
+  if (!row) throw new NotFoundError(`model '${slug}' not found`);
+  const normal = normaliseAnalysisQuery(query);
+  const isDefault = Object.keys(normal).length === 0;
+  // A cached analysis is valid while the model's data version is unchanged (every write to its runs
+  // raises it, in any process sharing the database).
+  const cacheKey = `${row.id}:${row.data_version}:${row.updated_at}:${JSON.stringify(normal)}`;
+  let entry = analysisCache(db).get(cacheKey);
+  if (!entry) {
+    // Default analyses are one per model and data version; variants are what a client can multiply.
+    if (!isDefault) chargeUncachedAnalysis();
+    const computed = await computeModelAnalysis(db, row, normal);
+    entry = { ...computed, recorded: false };
+    analysisCache(db).set(cacheKey, entry);
+  }
+  if (options.record && isDefault && !entry.recorded && entry.snapshot !== null) {
+    await recordSnapshot(db, entry.snapshot);
+    entry.recorded = true;
+  }
+  return entry.analysis;
+}
+
+/** The analysis maths, in the worker pool; its "fn requires …" errors become the user's InputError. */
+async function analyzeStepsOffLoop(input: StepAnalysisInput, options: Partial<CurveOptions>, fields: string): Promise<StepAnalysis> {
+  try {
+    return await sharedWorkerPool().run('analyzeSteps', { input, options });
+  } catch (err) {
+    if (err instanceof TaskError && / requires /.test(err.message)) throw analysisInputError(fields);
+    throw err;
+  }
+}
+
+/** What the user is told when the maths refuses their numbers: their fields, never a function's name. */
+function analysisInputError(fields: string): InputError {
+  return new InputError(`These values cannot be analysed: ${fields} must be ordinary finite numbers, with at least one rated step level.`, [
+    { field: fields.split(' and ')[0]!, message: 'out of the range the analysis can compute with' },
+  ]);
+}
+
+async function computeModelAnalysis(db: Db, row: ModelRow, query: AnalysisQuery): Promise<{ analysis: ModelAnalysis; snapshot: SnapshotInput | null }> {
   const model = modelRowToModel(row);
   const metric = await resolveMetric(db, query.metric, query.delta);
   const filter = analysisFilterFromQuery(query);
-  const [levels, pairing, durationRows] = await Promise.all([
-    metricLevelSums(db, row.id, metric.name, filter),
-    metricBlockCells(db, row.id, metric.name, filter),
-    durationSumsByHardware(db, row.id, filter),
-  ]);
+  const { levels, pairing, durationRows } = await analysisSums(db, row.id, metric.name, filter);
   const blocks = pairing.cells;
   const durations = sumByStep(durationRows);
   // Time per step differs between machines: each hardware gets its own fit, and with several the
@@ -151,26 +205,51 @@ async function computeModelAnalysis(db: Db, row: ModelRow, query: AnalysisQuery)
   const durationHardware = mixed ? (durationByHardware[0]?.hardware ?? null) : (filter.hardware ?? hardwareNames[0] ?? null);
   const fitDurations = mixed && durationHardware !== null ? byHardware.get(durationHardware)! : durations;
   const options = curveOptions(query, metric.delta, metric.lowerIsBetter);
-  const analysis = asInputError(() =>
-    analyzeSteps(
-      { levels, blocks, durations: fitDurations, ...(mixed ? { timeSpent: durations } : {}), guide: model.guide, modelName: model.name },
-      options,
-    ),
+  const analysis = await analyzeStepsOffLoop(
+    { levels, blocks, durations: fitDurations, ...(mixed ? { timeSpent: durations } : {}), guide: model.guide, modelName: model.name },
+    options,
+    'the scores and durations',
   );
   const totalRated = levels.reduce((n, l) => n + l.n, 0);
   const pairedWindow = analysis.paired && pairing.windowRuns < totalRated ? pairing.windowRuns : null;
   const filters = JSON.stringify(filter);
   const inputsHash = createHash('sha256').update(JSON.stringify({ levels, blocks: blocks.length, durations, options })).digest('hex');
-  await recordSnapshot(db, row.id, metric.name, analysis, filters, inputsHash);
   return {
-    ...analysis,
-    model: { slug: model.slug, name: model.name, guide: model.guide, guideLabel: describeGuideRange(model.guide) },
-    metric,
-    filters: filter,
-    durationHardware,
-    durationByHardware,
-    pairedWindow,
+    analysis: {
+      ...analysis,
+      model: { slug: model.slug, name: model.name, guide: model.guide, guideLabel: describeGuideRange(model.guide) },
+      metric,
+      filters: filter,
+      durationHardware,
+      durationByHardware,
+      pairedWindow,
+    },
+    snapshot: analysis.runs === 0 ? null : { modelId: row.id, metric: metric.name, analysis, filters, inputsHash },
   };
+}
+
+interface SnapshotInput {
+  modelId: number;
+  metric: string;
+  analysis: StepAnalysis;
+  filters: string;
+  inputsHash: string;
+}
+
+/**
+ * The SQL aggregates of one analysis. On a SQLite file they run in the worker pool on its own
+ * connection (better-sqlite3 would run them on the event loop); on PostgreSQL (the server works,
+ * the loop waits) or an in-memory database (no other connection can see it) they run here.
+ */
+async function analysisSums(db: Db, modelId: number, metric: string, filter: AnalysisFilter) {
+  const sqlite = sqliteHandleOf(db);
+  if (sqlite && !sqlite.memory) return sharedWorkerPool().run('analysisSums', { file: sqlite.name, modelId, metric, filter });
+  const [levels, pairing, durationRows] = await Promise.all([
+    metricLevelSums(db, modelId, metric, filter),
+    metricBlockCells(db, modelId, metric, filter),
+    durationSumsByHardware(db, modelId, filter),
+  ]);
+  return { levels, pairing, durationRows };
 }
 
 /** Adds up per-hardware sums into per-step sums. */
@@ -186,8 +265,7 @@ function sumByStep(rows: readonly SumsRow[]): SumsRow[] {
   return [...bySteps.values()].sort((a, b) => a.steps - b.steps);
 }
 
-async function recordSnapshot(db: Db, modelId: number, metric: string, analysis: StepAnalysis, filters: string, inputsHash: string) {
-  if (analysis.runs === 0) return;
+async function recordSnapshot(db: Db, { modelId, metric, analysis, filters, inputsHash }: SnapshotInput) {
   const key = { modelId, metric, rule: analysis.settings.rule, delta: analysis.settings.delta, filters };
   const latest = await latestSnapshot(db, key);
   if (latest?.inputs_hash === inputsHash) return;
@@ -240,23 +318,25 @@ export async function sweetSpotHistory(db: Db, slug: string, query: AnalysisQuer
   }));
 }
 
-/** An analysis of points sent by the caller; nothing is stored. */
-export function analyzePoints(request: AdHocAnalysisRequest): StepAnalysis {
+/**
+ * An analysis of points sent by the caller; nothing is stored. The points are summed here (linear);
+ * the maths, whose cost grows with the number of step levels, runs in the worker pool.
+ */
+export async function analyzePoints(request: AdHocAnalysisRequest): Promise<StepAnalysis> {
   const lowerIsBetter = request.lowerIsBetter ?? false;
   const delta = request.delta ?? SCORE_DELTA;
-  return asInputError(() => {
-    const sums = summarizePoints(
-      request.points.map((p) => ({
-        steps: p.steps,
-        value: p.score,
-        durationMs: p.durationMs ?? null,
-        seed: p.seed ?? null,
-        prompt: p.prompt ?? null,
-      })),
-    );
-    return analyzeSteps(
-      { levels: sums.levels, blocks: sums.blocks, durations: sums.durations, guide: null, modelName: 'these points' },
-      curveOptions(request, delta, lowerIsBetter),
-    );
-  });
+  const sums = summarizePoints(
+    request.points.map((p) => ({
+      steps: p.steps,
+      value: p.score,
+      durationMs: p.durationMs ?? null,
+      seed: p.seed ?? null,
+      prompt: p.prompt ?? null,
+    })),
+  );
+  return analyzeStepsOffLoop(
+    { levels: sums.levels, blocks: sums.blocks, durations: sums.durations, guide: null, modelName: 'these points' },
+    curveOptions(request, delta, lowerIsBetter),
+    'score and durationMs',
+  );
 }

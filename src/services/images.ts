@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
 import type { ImageRow, NewRunRow, Source } from '../db/schema.js';
-import { DEFAULT_METADATA_LIMITS, readGenerationMetadata, type GenerationMetadata, type MetadataLimits } from '../images/index.js';
+import { DEFAULT_METADATA_LIMITS, type GenerationMetadata, type MetadataLimits } from '../images/index.js';
 import { findImageBySha, findRunOfImage, imageExists, insertImage, listImagesWithoutRun, countImagesWithoutRun, listRecentImages, type RecentImage } from '../store/images.js';
 import { listModels } from '../store/models.js';
 import { insertRuns } from '../store/runs.js';
@@ -19,6 +19,8 @@ import { CONVERGENCE_METRIC, greyCopy, recomputeConvergence, rememberGreyCopy, S
 import { answerDuplicateUpload } from './duplicate-renders.js';
 import { describeModelMatch, type ModelMatch } from './model-matching/match-note.js';
 import { normaliseModelName, resolveModelForName } from './model-names.js';
+import { concurrencyLimit } from './concurrency-limit.js';
+import { sharedWorkerPool } from '../workers/worker-pool.js';
 
 /** Upload limits: each is checked before anything is decoded. */
 export interface ImageLimits extends MetadataLimits {
@@ -26,13 +28,23 @@ export interface ImageLimits extends MetadataLimits {
   maxBytes: number;
   /** Files per upload request. */
   maxFiles: number;
+  /**
+   * Pixels (width × height) this server decodes for a thumbnail and the image metrics: each pixel
+   * costs about 8 bytes while it is decoded, so 40 megapixels is about 320 MB.
+   */
+  maxDecodePixels: number;
 }
 
 export const DEFAULT_IMAGE_LIMITS: Readonly<ImageLimits> = Object.freeze({
   ...DEFAULT_METADATA_LIMITS,
   maxBytes: 50 * 1024 * 1024,
   maxFiles: 500,
+  maxDecodePixels: 40_000_000,
 });
+
+/** Images decoded at the same time, whatever the number of uploads: decodes take memory in proportion to their pixels. */
+export const MAX_CONCURRENT_DECODES = 2;
+const decodeSlot = concurrencyLimit(MAX_CONCURRENT_DECODES);
 
 /** Longest edge of a thumbnail, in pixels. */
 export const THUMB_SIZE = 320;
@@ -185,17 +197,22 @@ async function retryOnUniqueViolation<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Decodes the image once: a WebP thumbnail and the grey copy for the metrics. */
-async function decode(bytes: Uint8Array, limits: ImageLimits): Promise<{ thumb: Buffer; grey: Uint8Array }> {
-  // Imported on first use, not at start: sharp's native library takes a third of the server's start.
-  const { default: sharp } = await import('sharp');
-  const thumb = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' })
-    .rotate()
-    .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
-    .webp({ quality: 78 })
-    .toBuffer();
-  const grey = await greyCopy(bytes, limits.maxPixels);
-  return { thumb, grey };
+/**
+ * Decodes the image once: a WebP thumbnail and the grey copy for the metrics. sharp decodes in libuv's
+ * thread pool, off the event loop; at most `MAX_CONCURRENT_DECODES` run at once.
+ */
+function decode(bytes: Uint8Array, limits: ImageLimits): Promise<{ thumb: Buffer; grey: Uint8Array }> {
+  return decodeSlot(async () => {
+    // Imported on first use, not at start: sharp's native library takes a third of the server's start.
+    const { default: sharp } = await import('sharp');
+    const thumb = await sharp(bytes, { limitInputPixels: limits.maxDecodePixels, failOn: 'error' })
+      .rotate()
+      .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 78 })
+      .toBuffer();
+    const grey = await greyCopy(bytes, limits.maxDecodePixels);
+    return { thumb, grey };
+  });
 }
 
 /**
@@ -224,8 +241,17 @@ export async function storeImage(
   if (bytes.length > limits.maxBytes) {
     return rejected(file, 'too-large', `The file is ${megabytes(bytes.length)}, over the limit of ${megabytes(limits.maxBytes)} per image.`);
   }
-  const read = readGenerationMetadata(bytes, limits);
+  // In a worker thread: the file is untrusted, and even linear parsing of 50 MB takes a while.
+  const read = await sharedWorkerPool().run('readMetadata', { bytes, limits });
   if (!read.ok) return rejected(file, read.code, read.message);
+  if (read.width * read.height > limits.maxDecodePixels) {
+    const megapixels = (n: number) => `${Math.round(n / 100_000) / 10} megapixels`;
+    return rejected(
+      file,
+      'pixel-bomb',
+      `The image is ${read.width}×${read.height} (${megapixels(read.width * read.height)}), over the limit of ${megapixels(limits.maxDecodePixels)} that this server decodes.`,
+    );
+  }
 
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const existing = await findImageBySha(db, sha256);
@@ -234,9 +260,9 @@ export async function storeImage(
   let decoded: { thumb: Buffer; grey: Uint8Array };
   try {
     decoded = await decode(bytes, limits);
-  } catch (err) {
-    const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    return rejected(file, 'undecodable', `The image data could not be decoded (${detail}); the file may be damaged or cut short.`);
+  } catch {
+    // The decoder's own message names its internals (libvips, libspng…): the user gets what it means.
+    return rejected(file, 'undecodable', 'The image data could not be decoded; the file may be damaged, cut short or in a variant this server cannot read.');
   }
 
   const type = IMAGE_TYPES[read.format];
@@ -425,7 +451,7 @@ export async function completeImage(db: Db, config: Pick<Config, 'dataDir'>, sha
   const file = imagePath(config.dataDir, image.sha256, image.mime);
   let grey: Uint8Array | null = null;
   try {
-    grey = await greyCopy(file, DEFAULT_IMAGE_LIMITS.maxPixels);
+    grey = await decodeSlot(() => greyCopy(file, DEFAULT_IMAGE_LIMITS.maxDecodePixels));
   } catch {
     grey = null; // the file is missing or unreadable: the run is still made, without image metrics
   }

@@ -14,7 +14,9 @@ import {
   listImportsInStatus,
   markImportDone,
   markImportFailed,
-  moveStagedRowsToRuns,
+  bumpImportedModels,
+  lastStagedRow,
+  moveStagedRowSlice,
 } from '../store/imports.js';
 import { listModels } from '../store/models.js';
 import { issuesToDetails } from '../validation/fields.js';
@@ -24,9 +26,15 @@ import { readImportRecords, type ImportRecord, type ReadState } from './import-r
 import { columnForField } from './run-csv-columns.js';
 import { NotFoundError } from './errors.js';
 import { runFieldColumns } from './runs.js';
+import { yieldToEventLoop } from './yield-to-event-loop.js';
 
 /** Validated rows written to staging per transaction: short enough that other requests are served between them. */
 const CHUNK_ROWS = 1000;
+/**
+ * Staged rows moved into `runs` per statement at the end: each slice is a short synchronous statement
+ * on SQLite, and the event loop gets a turn between slices, so a 400,000-row import never holds it.
+ */
+const MOVE_SLICE_ROWS = 5000;
 /** Problems reported in full; all bad rows are counted. */
 const MAX_PROBLEMS = 100;
 
@@ -139,7 +147,8 @@ async function abandonImport(db: Db, id: number, values: { sha256: string | null
  * flat and other requests are served meanwhile. At the end, if any row was bad, the staged rows are
  * deleted and an ImportRejectedError reports the first 100 problems and the count of bad rows; if a
  * file with the same sha256 was imported before (and `force` is not set) a DuplicateImportError; else
- * one transaction moves the staged rows into `runs` with their tags. A process killed half-way leaves
+ * one transaction moves the staged rows into `runs` with their tags, in slices between which the
+ * event loop gets a turn (as it does after every 1,000 rows read). A process killed half-way leaves
  * only staged rows of an import still marked 'staging': `cleanUpInterruptedImports` removes them.
  */
 export async function importRuns(db: Db, source: Readable, options: ImportOptions): Promise<ImportResult> {
@@ -185,7 +194,11 @@ export async function importRuns(db: Db, source: Readable, options: ImportOption
         for (const tag of staged.tags) tags.push({ import_id: importId, line: staged.row.line, tag });
         if (rows.length >= CHUNK_ROWS) await flush();
       }
-      if (total % CHUNK_ROWS === 0) progress();
+      if (total % CHUNK_ROWS === 0) {
+        progress();
+        // A body that has arrived whole parses without ever waiting for I/O: let other requests in.
+        await yieldToEventLoop();
+      }
     }
     if (options.expectedBytes !== undefined && counter.bytes !== options.expectedBytes) {
       throw new ImportRejectedError(
@@ -212,7 +225,15 @@ export async function importRuns(db: Db, source: Readable, options: ImportOption
         const previous = await findDoneImportBySha256(trx, digest);
         if (previous) throw new DuplicateImportError(previous);
       }
-      const moved = await moveStagedRowsToRuns(trx, importId, sourceFor(format), finishedAt);
+      await bumpImportedModels(trx, importId);
+      const last = await lastStagedRow(trx, importId);
+      let moved = 0;
+      for (let from = 0; from <= last; from += MOVE_SLICE_ROWS) {
+        moved += await moveStagedRowSlice(trx, importId, sourceFor(format), finishedAt, from, from + MOVE_SLICE_ROWS);
+        await deleteStagedRows(trx, importId, { fromRow: from, toRow: from + MOVE_SLICE_ROWS });
+        // Still one transaction (all or nothing), but other requests are served between slices.
+        await yieldToEventLoop();
+      }
       if (moved !== total) throw new Error(`import #${importId}: ${total} rows were read but ${moved} were staged`);
       if (!(await markImportDone(trx, importId, { sha256: digest, rows: total, finishedAt }))) {
         throw new Error(`import #${importId} was cleaned up as interrupted while it ran`);

@@ -53,12 +53,15 @@ export function columnForField(field: string): string {
   return COLUMN_BY_FIELD.get(field) ?? field;
 }
 
-// A spreadsheet runs a cell as a formula when it starts with = + - @ (and tab / CR start the same
-// attacks). Such text gets a leading apostrophe, which spreadsheets read as "this is text". Text that
-// already starts with apostrophes before one of those characters gets one more, so that removing
-// exactly one apostrophe on import always gives back the original.
-const NEEDS_NEUTRALISING = /^'*[=+\-@\t\r]/;
-const NEUTRALISED = /^'+[=+\-@\t\r]/;
+// A spreadsheet runs a cell as a formula when it starts with = + - @ (and tab / CR / LF start the same
+// attacks), also after leading blanks it skips (spaces, no-break and zero-width spaces, a BOM) and in
+// the full-width forms some convert (＝ ＋ － ＠). Such text gets a leading apostrophe, which
+// spreadsheets read as "this is text". Text that already starts with apostrophes before one of those
+// gets one more, so that removing exactly one apostrophe on import always gives back the original.
+const BLANKS = '\\s\\u00a0\\u1680\\u2000-\\u200d\\u2028\\u2029\\u202f\\u205f\\u2060\\u3000\\ufeff';
+const TRIGGERS = '=+\\-@\\t\\r\\n\\uff1d\\uff0b\\uff0d\\uff20';
+const NEEDS_NEUTRALISING = new RegExp(`^'*[${BLANKS}]*[${TRIGGERS}]`);
+const NEUTRALISED = new RegExp(`^'+[${BLANKS}]*[${TRIGGERS}]`);
 
 export function neutraliseFormula(text: string): string {
   return NEEDS_NEUTRALISING.test(text) ? `'${text}` : text;

@@ -63,18 +63,34 @@ export async function insertStagedRows(
 }
 
 /** Deletes an import's staged rows; returns how many rows went. */
-export async function deleteStagedRows(db: Db, importId: number): Promise<number> {
-  await db.deleteFrom('import_staging_tags').where('import_id', '=', importId).execute();
-  const result = await db.deleteFrom('import_staging').where('import_id', '=', importId).executeTakeFirst();
+export async function deleteStagedRows(db: Db, importId: number, rows?: { fromRow: number; toRow: number }): Promise<number> {
+  let tags = db.deleteFrom('import_staging_tags').where('import_id', '=', importId);
+  let staged = db.deleteFrom('import_staging').where('import_id', '=', importId);
+  if (rows) {
+    tags = tags.where('line', '>=', rows.fromRow).where('line', '<', rows.toRow);
+    staged = staged.where('line', '>=', rows.fromRow).where('line', '<', rows.toRow);
+  }
+  await tags.execute();
+  const result = await staged.executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 
+/** The highest staged row number of an import (0 when none is staged): the end of the slices to move. */
+export async function lastStagedRow(db: Db, importId: number): Promise<number> {
+  const row = await db
+    .selectFrom('import_staging')
+    .select((eb) => eb.fn.max('line').as('last'))
+    .where('import_id', '=', importId)
+    .executeTakeFirst();
+  return Number(row?.last ?? 0);
+}
+
 /**
- * Moves an import's staged rows into `runs` (in line order, so new ids follow the file) and their tags
- * into `run_tags`, joined on (import_id, line), and raises those models' data version. Returns how
- * many runs were created.
+ * Moves the staged rows numbered `fromRow` ≤ row < `toRow` of an import into `runs` with their tags;
+ * returns how many runs it inserted. Call it slice after slice inside one transaction (a big import
+ * stays all or nothing), then `bumpImportedModels` once.
  */
-export async function moveStagedRowsToRuns(db: Db, importId: number, source: Source, now: string): Promise<number> {
+export async function moveStagedRowSlice(db: Db, importId: number, source: Source, now: string, fromRow: number, toRow: number): Promise<number> {
   const result = await db
     .insertInto('runs')
     .columns([
@@ -96,6 +112,8 @@ export async function moveStagedRowsToRuns(db: Db, importId: number, source: Sou
           's.line',
         ])
         .where('s.import_id', '=', importId)
+        .where('s.line', '>=', fromRow)
+        .where('s.line', '<', toRow)
         .orderBy('s.line'),
     )
     .executeTakeFirst();
@@ -107,9 +125,16 @@ export async function moveStagedRowsToRuns(db: Db, importId: number, source: Sou
         .selectFrom('import_staging_tags as t')
         .innerJoin('runs', (join) => join.onRef('runs.import_id', '=', 't.import_id').onRef('runs.import_line', '=', 't.line'))
         .select(['runs.id', 't.tag'])
-        .where('t.import_id', '=', importId),
+        .where('t.import_id', '=', importId)
+        .where('t.line', '>=', fromRow)
+        .where('t.line', '<', toRow),
     )
     .execute();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n);
+}
+
+/** Raises the data version of every model an import's staged rows belong to (their analyses are stale). */
+export async function bumpImportedModels(db: Db, importId: number): Promise<void> {
   await db
     .updateTable('models')
     .set({ data_version: sql`data_version + 1` })
@@ -117,7 +142,6 @@ export async function moveStagedRowsToRuns(db: Db, importId: number, source: Sou
     .execute();
   const models = await db.selectFrom('import_staging').select('model_id').distinct().where('import_id', '=', importId).execute();
   await bumpDataVersion(db, models.map((m) => m.model_id));
-  return Number(result.numInsertedOrUpdatedRows ?? 0n);
 }
 
 /** Marks a staging import done; false when it is no longer 'staging' (a clean-up took it). */

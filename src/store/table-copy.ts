@@ -22,8 +22,8 @@ export const DATA_TABLES: readonly { name: string; key: readonly string[]; ident
   { name: 'render_tasks', key: ['id'], identity: true },
 ];
 
-/** Tables that hold no lasting data. */
-export const NON_DATA_TABLES = ['import_staging', 'import_staging_tags'];
+/** Tables that hold no lasting data (session_state: the sign-in generation, seeded by its migration). */
+export const NON_DATA_TABLES = ['import_staging', 'import_staging_tags', 'session_state'];
 
 type Row = Record<string, unknown>;
 // Table names come from DATA_TABLES only (never from input), so the dynamic names are safe.

@@ -43,8 +43,18 @@ export const adHocAnalysisSchema = z.strictObject({
     .array(
       z.strictObject({
         steps: z.number({ error: 'steps must be a whole number from 1 to 10000' }).int({ error: 'steps must be a whole number from 1 to 10000' }).min(1, { error: 'steps must be a whole number from 1 to 10000' }).max(10_000, { error: 'steps must be a whole number from 1 to 10000' }),
-        score: z.number({ error: 'score must be a number (or null for an unrated render)' }).nullable(),
-        durationMs: z.number({ error: 'durationMs must be a number of at least 0' }).min(0, { error: 'durationMs must be a number of at least 0' }).nullable().optional(),
+        // Bounded so that sums of squares over a million points stay finite.
+        score: z
+          .number({ error: 'score must be a number (or null for an unrated render)' })
+          .min(-1e9, { error: 'score must be between -1,000,000,000 and 1,000,000,000' })
+          .max(1e9, { error: 'score must be between -1,000,000,000 and 1,000,000,000' })
+          .nullable(),
+        durationMs: z
+          .number({ error: 'durationMs must be a number of at least 0' })
+          .min(0, { error: 'durationMs must be a number of at least 0' })
+          .max(1e12, { error: 'durationMs must be at most 1,000,000,000,000 (about 30 years)' })
+          .nullable()
+          .optional(),
         seed: z.union([z.string().max(40), z.number().int()], { error: 'seed must be a whole number or a string' }).nullable().optional(),
         prompt: z.string({ error: 'prompt must be text' }).max(20_000).nullable().optional(),
       }),

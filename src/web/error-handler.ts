@@ -2,6 +2,14 @@ import type { ErrorRequestHandler } from 'express';
 import { DISK_FULL_MESSAGE, isDiskFullError } from '../services/disk-full.js';
 import { ConflictError, InputError, NotFoundError } from '../services/errors.js';
 import { HttpError } from './http-error.js';
+import { PoolBusyError } from '../workers/worker-pool.js';
+import { AnalysisBudgetError } from '../services/analysis-budget.js';
+
+/** A file-system or SQLite refusal to write: the storage's fault, not the request's. */
+function isUnwritableError(err: unknown): boolean {
+  const code = String((err as { code?: unknown })?.code ?? '');
+  return code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code.startsWith('SQLITE_READONLY');
+}
 
 /** Maps any thrown error to an HttpError; the unexpected become a plain 500 that reveals nothing. */
 export function toHttpError(err: unknown): HttpError {
@@ -9,7 +17,12 @@ export function toHttpError(err: unknown): HttpError {
   if (err instanceof InputError) return new HttpError(422, 'invalid_input', err.message, err.details);
   if (err instanceof NotFoundError) return new HttpError(404, 'not_found', err.message);
   if (err instanceof ConflictError) return new HttpError(409, 'conflict', err.message);
+  if (err instanceof PoolBusyError) return new HttpError(503, 'busy', err.message);
+  if (err instanceof AnalysisBudgetError) return new HttpError(429, 'too_many_analyses', err.message);
   if (isDiskFullError(err)) return new HttpError(507, 'disk_full', DISK_FULL_MESSAGE);
+  if (isUnwritableError(err)) {
+    return new HttpError(500, 'storage_unwritable', 'The server cannot write to its storage (a permission or a read-only disk): nothing was saved. The administrator will find the path in the log.');
+  }
   const e = err as { type?: string; status?: number; message?: string };
   if (e?.type === 'entity.parse.failed') {
     return new HttpError(400, 'malformed_json', `The body is not valid JSON: ${e.message ?? 'parse error'}`);

@@ -19,7 +19,9 @@ export interface ReceiveOptions {
  * Reads a multipart upload (field `files`, any number of files up to the count limit): each file is
  * streamed to a temporary file of ours under `${dataDir}/tmp` with the size limit applied while it
  * streams, then handed to `storeImage` one at a time, and its temporary file removed. Returns one
- * result per file, in the order sent. Temporary files never outlive the request, whatever happens.
+ * result per file, in the order sent. Temporary files never outlive the request, whatever happens: a
+ * client that disconnects mid-file has its file streams destroyed, their descriptors closed and their
+ * temporary files removed at once.
  */
 export function receiveImageUploads(db: Db, config: Pick<Config, 'dataDir'>, req: Request, options: ReceiveOptions = {}): Promise<ImageUploadResult[]> {
   const limits = { ...DEFAULT_IMAGE_LIMITS, ...options.limits };
@@ -38,6 +40,8 @@ export function receiveImageUploads(db: Db, config: Pick<Config, 'dataDir'>, req
     }
     const tempDir = uploadTempDir(config.dataDir);
     const temps = new Set<string>();
+    /** File streams not yet fully written: an aborted request destroys them, which closes their files. */
+    const streams = new Set<NodeJS.ReadableStream & { destroy(error?: Error): void }>();
     const results: ImageUploadResult[] = [];
     let chain: Promise<void> = fs.promises.mkdir(tempDir, { recursive: true }).then(() => undefined);
     let tooMany = false;
@@ -56,6 +60,8 @@ export function receiveImageUploads(db: Db, config: Pick<Config, 'dataDir'>, req
       // A form cut short errors this stream before its turn comes to be piped: without a listener that
       // error would be uncaught and end the process. The parser's own 'error' answers the request.
       stream.on('error', () => undefined);
+      streams.add(stream);
+      stream.once('close', () => streams.delete(stream));
       const index = results.length;
       const file = displayFileName(info.filename);
       results.push(rejected(file, 'not-read', 'The file was not read.'));
@@ -117,9 +123,20 @@ export function receiveImageUploads(db: Db, config: Pick<Config, 'dataDir'>, req
         },
       );
     });
-    req.on('aborted', () => {
+    // A client that goes away mid-file never sends the rest: without this its file stream would wait
+    // for ever, holding the temporary file (up to the size limit) and its descriptor.
+    const abort = () => {
+      if (failed && streams.size === 0) return;
       failed = true;
-      void cleanUp();
+      req.unpipe(parser);
+      const gone = new Error('the client closed the connection before the upload was complete');
+      for (const stream of streams) stream.destroy(gone);
+      streams.clear();
+      parser.destroy();
+      void cleanUp().then(() => reject(new HttpError(400, 'upload_aborted', 'The upload was cut short; nothing of it was kept.')));
+    };
+    req.on('close', () => {
+      if (!req.complete) abort();
     });
     req.pipe(parser);
   });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatStepList, MAX_STEP_LIST_LENGTH, parseStepList } from '../../src/analysis/step-list.js';
+import { formatStepList, MAX_STEP_LIST_CHARS, MAX_STEP_LIST_LENGTH, parseStepList } from '../../src/analysis/step-list.js';
 
 describe('parseStepList', () => {
   it('matches the documented examples', () => {
@@ -89,7 +89,7 @@ describe('parseStepList', () => {
   });
 
   it('stops early on a runaway list', () => {
-    const text = Array.from({ length: 500 }, () => '1-10000').join(',');
+    const text = Array.from({ length: 250 }, () => '1-10000').join(',');
     expect(() => parseStepList(text)).toThrow(/parseStepList requires at most 200 step counts \(got more than \d+\)/);
   });
 
@@ -179,5 +179,36 @@ describe('formatStepList', () => {
         },
       ),
     );
+  });
+});
+
+// Finding 6 of issue #14: a 100 KB steps of "(" × 100000 + ")x" froze the server for 9.9 s (a
+// quadratic regular expression), and the 422 echoed 200 KB back.
+describe('step lists a hostile client writes', () => {
+  it('refuses the 100 KB "(((…)x" at once, naming the length limit, without echoing it', () => {
+    const text = `${'('.repeat(100_000)})x`;
+    let message = '';
+    try {
+      parseStepList(text);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toBe('parseStepList requires at most 2,000 characters (got 100,002)');
+  });
+
+  it('reads a run of "(" just under the limit in linear time and quotes at most 40 characters of it', () => {
+    const text = `${'('.repeat(MAX_STEP_LIST_CHARS - 2)})x`;
+    expect(() => parseStepList(text)).toThrow(/is not one/);
+    let message = '';
+    try {
+      parseStepList(text);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message.length).toBeLessThan(200);
+    expect(() => parseStepList(`10, 20, ${'('.repeat(50)}`)).toThrow(/is incomplete/);
+    expect(() => parseStepList('10-50 (+')).toThrow(/"10-50 \(\+" is incomplete/);
+    expect(() => parseStepList('10-50 [')).toThrow(/is incomplete/);
+    expect(() => parseStepList('10–')).toThrow(/is incomplete/);
   });
 });

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
+import { startAnalysisWarmer, type AnalysisWarmer } from '../../src/services/analysis-warmer.js';
 import { loadConfig } from '../../src/config.js';
 import { connectDatabase, type Db } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
@@ -25,6 +26,7 @@ let db: Db;
 let server: Server;
 let base: string;
 let browser: Browser;
+let warmer: AnalysisWarmer;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'sweetspot-e2e-'));
@@ -37,11 +39,15 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const demo = await fetch(`${base}/demo`, { method: 'POST', redirect: 'manual' });
   expect(demo.status).toBe(303);
+  // Sweet-spot snapshots are recorded by the warmer when runs change (the server runs it; pages never write).
+  warmer = startAnalysisWarmer(db, { intervalMs: 3_600_000 });
+  await warmer.refresh();
   mkdirSync(SHOTS, { recursive: true });
   browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
+  warmer?.stop();
   await browser?.close();
   await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
   await db?.destroy();
@@ -150,6 +156,7 @@ describe('pages in a real Chromium (demo data)', () => {
     );
     const posted = await fetch(`${base}/api/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(more) });
     expect(posted.status).toBe(201);
+    await warmer.refresh();
     await visit(page, '/models/flux-pro');
     const charts = byId(await drawnCharts(page));
     expect(charts['chart-history']).toEqual([2]);

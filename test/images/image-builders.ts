@@ -166,8 +166,9 @@ function jpegSegment(marker: number, data: Uint8Array): Buffer {
   return concat(Buffer.of(0xff, marker), length, data);
 }
 
-/** A JPEG with an optional APP1 Exif block and COM comment, a baseline SOF0 of the given size, a scan, EOI. */
-export function buildJpeg(options: { width?: number; height?: number; tiff?: Buffer; comment?: string } = {}): Buffer {
+/** A JPEG with an optional APP1 Exif block and COM comments, a baseline SOF0 of the given size, a scan, EOI. */
+export function buildJpeg(options: { width?: number; height?: number; tiff?: Buffer; comment?: string | string[] } = {}): Buffer {
+  const comments = options.comment === undefined ? [] : typeof options.comment === 'string' ? [options.comment] : options.comment;
   const width = options.width ?? 8;
   const height = options.height ?? 8;
   const sof = Buffer.alloc(9);
@@ -182,7 +183,7 @@ export function buildJpeg(options: { width?: number; height?: number; tiff?: Buf
     Buffer.of(0xff, 0xd8),
     jpegSegment(0xe0, Buffer.from('JFIF\0\x01\x01\0\0\x01\0\x01\0\0', 'latin1')),
     ...(options.tiff === undefined ? [] : [jpegSegment(0xe1, concat(Buffer.from('Exif\0\0', 'latin1'), options.tiff))]),
-    ...(options.comment === undefined ? [] : [jpegSegment(0xfe, Buffer.from(options.comment, 'utf8'))]),
+    ...comments.map((comment) => jpegSegment(0xfe, Buffer.from(comment, 'utf8'))),
     jpegSegment(0xc0, sof),
     jpegSegment(0xda, Buffer.of(1, 1, 0, 0, 63, 0)),
     Buffer.of(0x12, 0x34, 0xff, 0x00, 0x56),
@@ -228,4 +229,19 @@ export function buildWebp(options: { width?: number; height?: number; exif?: Buf
   const size = Buffer.alloc(4);
   size.writeUInt32LE(body.length);
   return concat(Buffer.from('RIFF', 'latin1'), size, body);
+}
+
+// ---------------------------------------------------------------------------------------------- hostile graphs
+
+/**
+ * A ComfyUI API graph of `count` KSamplers in a chain, each fed by the one before through every
+ * input (model, prompts, latent): the shape that made the graph reader walk nodes × keys × links.
+ */
+export function samplerChainGraph(count: number): string {
+  const graph: Record<string, unknown> = {};
+  for (let i = 1; i <= count; i++) {
+    const prev = i === 1 ? undefined : [String(i - 1), 0];
+    graph[String(i)] = { class_type: 'KSampler', inputs: { seed: i, steps: 20, model: prev, positive: prev, negative: prev, latent_image: prev } };
+  }
+  return JSON.stringify(graph);
 }

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { startAnalysisWarmer } from '../../src/services/analysis-warmer.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../helpers/test-app.js';
 
@@ -86,15 +87,21 @@ describe('GET /api/v1/models/:slug/analysis', () => {
     expect(metric.body.error.message).toMatch(/unknown metric 'loudness'/);
   });
 
-  it('records a snapshot when the inputs change, and only then', async () => {
+  it('records a snapshot when the runs change (the warmer does), and a GET never does', async () => {
+    const warmer = startAnalysisWarmer(t.db, { intervalMs: 60_000 });
     await request(t.app).post('/api/v1/runs').send(sweep()).expect(201);
     await request(t.app).get('/api/v1/models/flux-dev/analysis').expect(200);
-    await request(t.app).get('/api/v1/models/flux-dev/analysis').expect(200);
     let history = (await request(t.app).get('/api/v1/models/flux-dev/history')).body.history;
+    expect(history).toHaveLength(0);
+    await warmer.refresh();
+    await warmer.refresh();
+    await request(t.app).get('/api/v1/models/flux-dev/analysis').expect(200);
+    history = (await request(t.app).get('/api/v1/models/flux-dev/history')).body.history;
     expect(history).toHaveLength(1);
     expect(history[0]).toMatchObject({ steps: 30, runs: 27, rule: 'plateau-gap', delta: 0.25 });
     await request(t.app).post('/api/v1/runs').send({ model: 'flux-dev', steps: 70, score: 8.6, seed: '1', prompt: 'a fox' }).expect(201);
-    await request(t.app).get('/api/v1/models/flux-dev/analysis').expect(200);
+    await warmer.refresh();
+    warmer.stop();
     history = (await request(t.app).get('/api/v1/models/flux-dev/history')).body.history;
     expect(history).toHaveLength(2);
     expect(history[1].runs).toBe(28);

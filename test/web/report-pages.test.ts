@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { startAnalysisWarmer } from '../../src/services/analysis-warmer.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../helpers/test-app.js';
 
@@ -162,9 +163,13 @@ describe('model report /models/:slug', () => {
   });
 
   it('shows the history of the sweet spot once it has changed', async () => {
+    // Snapshots are recorded by the background warmer when runs change; page views never write.
+    const warmer = startAnalysisWarmer(t.db, { intervalMs: 60_000 });
     await addRuns(sweep('flux-dev', [10, 20, 30, 40, 60], (s) => 8.6 - 5 * Math.exp(-s / 10)));
-    await request(t.app).get('/models/flux-dev').expect(200);
+    await warmer.refresh();
     await addRuns(sweep('flux-dev', [15, 25, 35, 50], (s) => 8.6 - 5 * Math.exp(-s / 10)));
+    await warmer.refresh();
+    warmer.stop();
     const html = (await request(t.app).get('/models/flux-dev').expect(200)).text;
     expect(html).toContain('Sweet spot over time');
     const history = chartData(html)['chart-history'];

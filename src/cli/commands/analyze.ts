@@ -80,14 +80,14 @@ export function registerAnalyze(program: Command, io: CliIo): void {
       .command('analyze <file>')
       .description('analyse a CSV of renders (columns steps,score; optional duration_ms, model, seed, prompt); nothing is stored')
       .option('--lower-is-better', 'the metric improves as it falls'),
-  ).action((file: string, options: SettingsOptions & { lowerIsBetter?: boolean }) => {
+  ).action(async (file: string, options: SettingsOptions & { lowerIsBetter?: boolean }) => {
     const { rows, hasModel } = readPointsCsv(file);
     const groups = new Map<string, Row[]>();
     for (const row of rows) {
       const key = hasModel ? (row.model ?? '') : '';
       groups.set(key, [...(groups.get(key) ?? []), row]);
     }
-    const results: { model: string | null; analysis: ReturnType<typeof analyzePoints> }[] = [];
+    const results: { model: string | null; analysis: Awaited<ReturnType<typeof analyzePoints>> }[] = [];
     for (const [model, group] of groups) {
       const parsed = adHocAnalysisSchema.safeParse({
         points: group.map(toPoint),
@@ -104,7 +104,7 @@ export function registerAnalyze(program: Command, io: CliIo): void {
         };
         throw new CliError(`${file}: ${details.map((d) => `${where(d.field)}: ${d.message}`).join('; ')}`);
       }
-      results.push({ model: hasModel ? model : null, analysis: analyzePoints(parsed.data) });
+      results.push({ model: hasModel ? model : null, analysis: await analyzePoints(parsed.data) });
     }
     if (options.json) {
       io.out(`${JSON.stringify(hasModel ? results.map((r) => ({ model: r.model, ...r.analysis })) : results[0]!.analysis, null, 2)}\n`);

@@ -6,8 +6,8 @@ import { parseWith } from '../validate.js';
 /** POST /analyze: the full analysis of points in the body; nothing is stored. */
 export function analyzeApi(): Router {
   const router = Router();
-  router.post('/', (req, res) => {
-    res.json(analyzePoints(parseWith(adHocAnalysisSchema, req.body ?? {}, 'analysis request')));
+  router.post('/', async (req, res) => {
+    res.json(await analyzePoints(parseWith(adHocAnalysisSchema, req.body ?? {}, 'analysis request')));
   });
   return router;
 }

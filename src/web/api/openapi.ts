@@ -379,7 +379,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
                   error: {
                     type: 'object',
                     properties: {
-                      code: { type: 'string', enum: ['empty', 'too-large', 'unsupported-format', 'truncated', 'bad-crc', 'pixel-bomb', 'text-bomb', 'malformed', 'undecodable', 'too-many-files'] },
+                      code: { type: 'string', enum: ['empty', 'too-large', 'unsupported-format', 'truncated', 'bad-crc', 'pixel-bomb', 'text-bomb', 'too-many-chunks', 'malformed', 'undecodable', 'too-many-files'] },
                       message: { type: 'string' },
                     },
                   },

@@ -6,10 +6,10 @@ export interface SessionSigner {
   readonly name: string;
   /** How long a session lasts, in milliseconds. */
   readonly maxAgeMs: number;
-  /** A new signed session value. */
-  issue(now?: number): string;
-  /** Whether a cookie value is a session this signer issued and that has not expired. */
-  verify(value: unknown, now?: number): boolean;
+  /** A new signed session value, carrying the current session `generation`. */
+  issue(generation: number, now?: number): string;
+  /** Whether a cookie value is a session this signer issued under `generation` and that has not expired. */
+  verify(value: unknown, generation: number, now?: number): boolean;
 }
 
 export interface SessionOptions {
@@ -29,8 +29,9 @@ export function sameSecret(given: string, expected: string): boolean {
 }
 
 /**
- * Stateless sessions: `v1.<issued ms>.<random>.<HMAC-SHA256>` with a key derived from the token, so the
- * cookie never holds the token itself and cannot be forged or extended without it.
+ * Signed sessions: `v2.<issued ms>.<generation>.<random>.<HMAC-SHA256>` with a key derived from the
+ * token, so the cookie never holds the token itself and cannot be forged or extended without it. The
+ * generation is kept in the database and raised by sign-out, which revokes every earlier cookie.
  */
 export function sessionSigner(options: SessionOptions): SessionSigner {
   const name = options.name ?? 'sweetspot_session';
@@ -40,18 +41,19 @@ export function sessionSigner(options: SessionOptions): SessionSigner {
   return {
     name,
     maxAgeMs,
-    issue(now = Date.now()) {
-      const payload = `v1.${now}.${randomBytes(16).toString('base64url')}`;
+    issue(generation, now = Date.now()) {
+      const payload = `v2.${now}.${generation}.${randomBytes(16).toString('base64url')}`;
       return `${payload}.${sign(payload)}`;
     },
-    verify(value, now = Date.now()) {
+    verify(value, generation, now = Date.now()) {
       if (typeof value !== 'string' || value.length > 200) return false;
       const parts = value.split('.');
-      if (parts.length !== 4 || parts[0] !== 'v1' || !/^\d{1,16}$/.test(parts[1]!)) return false;
-      const payload = parts.slice(0, 3).join('.');
+      if (parts.length !== 5 || parts[0] !== 'v2' || !/^\d{1,16}$/.test(parts[1]!) || !/^\d{1,16}$/.test(parts[2]!)) return false;
+      const payload = parts.slice(0, 4).join('.');
       const expected = Buffer.from(sign(payload));
-      const given = Buffer.from(parts[3]!);
+      const given = Buffer.from(parts[4]!);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
+      if (Number(parts[2]) !== generation) return false;
       const issued = Number(parts[1]);
       return issued <= now + 60_000 && now - issued < maxAgeMs;
     },

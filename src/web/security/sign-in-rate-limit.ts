@@ -7,12 +7,16 @@ export interface SignInRateLimitOptions {
   limit?: number;
   /** The window, in milliseconds (default one minute). */
   windowMs?: number;
+  /** What is counted, for the 429 message (default 'sign-in attempts'). */
+  what?: string;
 }
 
 /**
  * Limits sign-in attempts per client IP address (IPv6 by /56 subnet): after `limit` failed attempts in
  * `windowMs`, further attempts get 429 with `Retry-After` until the window ends. Successful sign-ins
- * are not counted. The counts live in memory (one process serves the app).
+ * are not counted. The counts live in memory (one process serves the app). The same limiter, with its
+ * own counts, guards wrong Bearer tokens (see tokenAuth). Behind a proxy, "address" is the client's
+ * only when SWEETSPOT_TRUST_PROXY says which proxy to believe.
  */
 export function signInRateLimit(options: SignInRateLimitOptions = {}): RequestHandler {
   const windowMs = options.windowMs ?? 60_000;
@@ -24,7 +28,7 @@ export function signInRateLimit(options: SignInRateLimitOptions = {}): RequestHa
     skipSuccessfulRequests: true,
     handler: function tooManySignIns(_req, res, next) {
       const seconds = res.getHeader('Retry-After') ?? Math.ceil(windowMs / 1000);
-      next(new HttpError(429, 'too_many_attempts', `Too many sign-in attempts from this address: try again in ${seconds} seconds.`));
+      next(new HttpError(429, 'too_many_attempts', `Too many ${options.what ?? 'sign-in attempts'} from this address: try again in ${seconds} seconds.`));
     },
   });
 }

@@ -1,13 +1,19 @@
 import type { Request, RequestHandler } from 'express';
 import { HttpError } from '../http-error.js';
 import { isSafeMethod } from './origin-check.js';
+import type { SessionStore } from '../../services/sessions.js';
 import { sameSecret, type SessionSigner } from './session-cookie.js';
+import { signInRateLimit, type SignInRateLimitOptions } from './sign-in-rate-limit.js';
 
 export interface TokenAuthOptions {
   /** SWEETSPOT_TOKEN. */
   token: string;
   /** Checks the sign-in cookie of the pages. */
   session: SessionSigner;
+  /** The session generation a cookie must carry (raised by sign-out). */
+  sessions: Pick<SessionStore, 'generation'>;
+  /** Wrong Bearer tokens per client address and window (default: like sign-in, 5 a minute). */
+  rateLimit?: SignInRateLimitOptions;
   /** Where an unsigned page write is sent (default `/sign-in`). */
   signInPath?: string;
   /** Paths that need no token even for writes (default: the sign-in and sign-out routes). */
@@ -48,13 +54,15 @@ function returnPathOf(req: Request): string {
  * When a token is configured, every write needs it; reads stay open. API writes send
  * `Authorization: Bearer <token>` (or carry the pages' sign-in cookie, as the pages' own scripts do)
  * and otherwise get a 401; page writes need the sign-in cookie and are otherwise sent to the sign-in
- * page. Tokens and signatures are compared in constant time. Records how the write was allowed in
- * `res.locals.writeAuth`.
+ * page. Tokens and signatures are compared in constant time; wrong Bearer tokens are rate-limited per
+ * client address like sign-ins; a cookie must carry the current session generation (sign-out raises
+ * it). Records how the write was allowed in `res.locals.writeAuth`.
  */
 export function tokenAuth(options: TokenAuthOptions): RequestHandler {
   const signInPath = options.signInPath ?? '/sign-in';
   const open = new Set(options.open ?? [signInPath, '/sign-out']);
-  return function requireToken(req, res, next) {
+  const guessLimit = signInRateLimit({ what: 'wrong tokens', ...options.rateLimit });
+  return async function requireToken(req, res, next) {
     if (isSafeMethod(req.method) || open.has(req.path)) {
       next();
       return;
@@ -67,11 +75,19 @@ export function tokenAuth(options: TokenAuthOptions): RequestHandler {
         next();
         return;
       }
-      res.setHeader('WWW-Authenticate', 'Bearer realm="sweetspot", error="invalid_token"');
-      next(new HttpError(401, 'invalid_token', 'The token in the Authorization header is not the right one (send Authorization: Bearer <SWEETSPOT_TOKEN>).'));
+      // Counted like a failed sign-in: past the limit the answer is 429 whatever the guess.
+      guessLimit(req, res, (err?: unknown) => {
+        if (err !== undefined) {
+          next(err);
+          return;
+        }
+        res.setHeader('WWW-Authenticate', 'Bearer realm="sweetspot", error="invalid_token"');
+        next(new HttpError(401, 'invalid_token', 'The token in the Authorization header is not the right one (send Authorization: Bearer <SWEETSPOT_TOKEN>).'));
+      });
       return;
     }
-    if (options.session.verify((req.cookies as Record<string, unknown> | undefined)?.[options.session.name])) {
+    const cookie = (req.cookies as Record<string, unknown> | undefined)?.[options.session.name];
+    if (cookie !== undefined && options.session.verify(cookie, await options.sessions.generation())) {
       res.locals.writeAuth = 'session' satisfies WriteAuth;
       next();
       return;
