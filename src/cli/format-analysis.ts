@@ -17,8 +17,8 @@ export function formatAnalysis(title: string, a: StepAnalysis & { durationHardwa
     lines.push(`    ${s.reason}`);
   }
   if (a.fit) {
-    const params = a.fit.params ? `: ${q(a.fit.params.a)} − ${q(a.fit.params.b)}·exp(−s/${a.fit.params.tau.toFixed(1)})` : '';
-    lines.push(`  Fit: ${a.fit.model}${params}, R² ${a.fit.r2.toFixed(3)}; Kneedle knee of the tested range: ${a.kneedle.steps ?? 'none'}`);
+    const params = a.fit.params ? ` (${Object.entries(a.fit.params).map(([k, v]) => `${k} = ${Number(v.toPrecision(4))}`).join(', ')})` : '';
+    lines.push(`  Fit: ${a.fit.description}${params}, R² ${a.fit.r2.toFixed(3)}; Kneedle knee of the tested range: ${a.kneedle.steps ?? 'none'}`);
   }
   if (a.recommendations) {
     const r = a.recommendations;
