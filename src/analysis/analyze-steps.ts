@@ -1,6 +1,7 @@
 import { analyzeCurve, type CurveAnalysis, type CurveOptions, type Recommendation } from './analyze-curve.js';
 import { fitDuration, predictDurationMs, type DurationFit, type DurationSums } from './duration-fit.js';
 import { analysisWarnings, type ModelReference, type Warning } from './guide-warnings.js';
+import { scoreResolution } from './curves/level-noise.js';
 import { levelStatsFromSums, type LevelSums } from './level-stats.js';
 import { pairedLevels, type BlockCell } from './paired-levels.js';
 import { computeWaste, describeWaste, type Waste } from './waste.js';
@@ -58,7 +59,9 @@ export function analyzeSteps(input: StepAnalysisInput, options: Partial<CurveOpt
   const unpaired = levelStatsFromSums(input.levels);
   const pairing = input.blocks.length > 0 ? pairedLevels(input.blocks) : null;
   const paired = pairing !== null && pairing.paired;
-  const curve = analyzeCurve(paired ? pairing.levels : unpaired, options);
+  // The scores' resolution is read from the raw sums: block-adjusted means no longer show it.
+  const resolution = options.resolution === undefined ? scoreResolution(unpaired) : options.resolution;
+  const curve = analyzeCurve(paired ? pairing.levels : unpaired, { ...options, resolution });
 
   let duration: DurationFit | null = null;
   let durationMessage: string | null = null;

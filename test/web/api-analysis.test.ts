@@ -32,7 +32,7 @@ describe('GET /api/v1/models/:slug/analysis', () => {
     expect(['high', 'medium', 'low']).toContain(a.sweetSpot.confidence);
     expect(a.sweetSpot.reason).toMatch(/interval/);
     expect(a.kneedle.steps).toBeTypeOf('number');
-    expect(a.fit).toMatchObject({ model: 'saturating' });
+    expect(a.fit).toMatchObject({ model: 'exponential', lackOfFit: { df: expect.any(Number), p: expect.any(Number) } });
     expect(a.fit.r2).toBeGreaterThan(0.99);
     expect(a.recommendations.standard).toEqual({ steps: 30, quality: expect.any(Number), durationMs: 380 + 670 * 30, extrapolated: false });
     expect(a.duration.perStepMs).toBeCloseTo(670, 6);
