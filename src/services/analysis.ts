@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { StepAnalysis, StepAnalysisInput } from '../analysis/analyze-steps.js';
+import { MAX_ANALYSIS_LEVELS, type StepAnalysis, type StepAnalysisInput } from '../analysis/analyze-steps.js';
 import type { CurveOptions } from '../analysis/analyze-curve.js';
 import { summarizePoints } from '../analysis/summarize-points.js';
 import { fitDuration, type DurationFit } from '../analysis/duration-fit.js';
@@ -21,6 +21,7 @@ import { InputError, NotFoundError } from './errors.js';
 import { chargeUncachedAnalysis } from './analysis-budget.js';
 import { sharedWorkerPool, TaskError } from '../workers/worker-pool.js';
 import { describeGuideRange, modelRowToModel, type GuideRange } from './models.js';
+import { metricScale, SCORE_SCALE } from './metric-scales.js';
 
 /** The 0–10 score's smallest difference that matters (DESIGN.md: δ = 0.25). */
 export const SCORE_DELTA = 0.25;
@@ -30,6 +31,10 @@ export interface MetricInfo {
   lowerIsBetter: boolean;
   /** The δ in force for this analysis. */
   delta: number;
+  /** What the metric is measured in, e.g. "points on the 0–10 score". */
+  unit: string;
+  /** The values the metric can take (fitted curves are clipped to it); null ends are open. */
+  range: { min: number | null; max: number | null };
 }
 
 export interface ModelAnalysis extends StepAnalysis {
@@ -85,8 +90,13 @@ export function analysisFilterFromQuery(query: AnalysisQuery): AnalysisFilter {
   return filter;
 }
 
-function curveOptions(query: { rule?: CurveOptions['rule'] | null; delta?: number | null; share?: number | null; marginal?: number | null }, delta: number, lowerIsBetter: boolean): Partial<CurveOptions> {
-  const options: Partial<CurveOptions> = { delta, lowerIsBetter };
+function curveOptions(
+  query: { rule?: CurveOptions['rule'] | null; delta?: number | null; share?: number | null; marginal?: number | null },
+  delta: number,
+  lowerIsBetter: boolean,
+  range: CurveOptions['range'],
+): Partial<CurveOptions> {
+  const options: Partial<CurveOptions> = { delta, lowerIsBetter, range };
   if (query.rule != null) options.rule = query.rule;
   if (query.share != null) options.share = query.share;
   if (query.marginal != null) options.marginal = query.marginal;
@@ -94,7 +104,7 @@ function curveOptions(query: { rule?: CurveOptions['rule'] | null; delta?: numbe
 }
 
 async function resolveMetric(db: Db, name: string | null | undefined, delta: number | null | undefined): Promise<MetricInfo> {
-  if (name == null || name === 'score') return { name: 'score', lowerIsBetter: false, delta: delta ?? SCORE_DELTA };
+  if (name == null || name === 'score') return { name: 'score', lowerIsBetter: false, delta: delta ?? SCORE_DELTA, ...SCORE_SCALE };
   const metric = await findMetric(db, name);
   if (!metric) {
     const known = ['score', ...(await listMetrics(db)).map((m) => m.name)];
@@ -105,7 +115,7 @@ async function resolveMetric(db: Db, name: string | null | undefined, delta: num
       { field: 'delta', message: 'required for this metric' },
     ]);
   }
-  return { name: metric.name, lowerIsBetter: metric.higher_is_better === 0, delta: delta ?? metric.default_delta! };
+  return { name: metric.name, lowerIsBetter: metric.higher_is_better === 0, delta: delta ?? metric.default_delta!, ...metricScale(metric.name) };
 }
 
 /**
@@ -169,6 +179,14 @@ export async function analyzeModel(db: Db, slug: string, query: AnalysisQuery, o
 
 /** The analysis maths, in the worker pool; its "fn requires …" errors become the user's InputError. */
 async function analyzeStepsOffLoop(input: StepAnalysisInput, options: Partial<CurveOptions>, fields: string): Promise<StepAnalysis> {
+  // The level cap is checked here, before the work is queued, so that its refusal names the limit.
+  const levelCount = input.levels.filter((level) => level.n > 0).length;
+  if (levelCount > MAX_ANALYSIS_LEVELS) {
+    const limit = MAX_ANALYSIS_LEVELS.toLocaleString('en-US');
+    throw new InputError(`At most ${limit} distinct step levels can be analysed at once; these runs have ${levelCount.toLocaleString('en-US')}. Narrow the analysis (a filter, or fewer step counts).`, [
+      { field: 'steps', message: `at most ${limit} distinct step counts` },
+    ]);
+  }
   try {
     return await sharedWorkerPool().run('analyzeSteps', { input, options });
   } catch (err) {
@@ -204,7 +222,7 @@ async function computeModelAnalysis(db: Db, row: ModelRow, query: AnalysisQuery)
   const mixed = filter.hardware === undefined && hardwareNames.length > 1;
   const durationHardware = mixed ? (durationByHardware[0]?.hardware ?? null) : (filter.hardware ?? hardwareNames[0] ?? null);
   const fitDurations = mixed && durationHardware !== null ? byHardware.get(durationHardware)! : durations;
-  const options = curveOptions(query, metric.delta, metric.lowerIsBetter);
+  const options = curveOptions(query, metric.delta, metric.lowerIsBetter, metric.range);
   const analysis = await analyzeStepsOffLoop(
     { levels, blocks, durations: fitDurations, ...(mixed ? { timeSpent: durations } : {}), guide: model.guide, modelName: model.name },
     options,
@@ -319,12 +337,25 @@ export async function sweetSpotHistory(db: Db, slug: string, query: AnalysisQuer
 }
 
 /**
- * An analysis of points sent by the caller; nothing is stored. The points are summed here (linear);
- * the maths, whose cost grows with the number of step levels, runs in the worker pool.
- */
+  * An analysis of points sent by the caller; nothing is stored. Scores inside 0–10 are read as the
+  * 0–10 score (δ 0.25 by default, curves clipped to 0–10); any other scale has no default δ — the
+  * smallest difference that matters in unknown units cannot be guessed — so `delta` is required. The
+  * points are summed here (linear); the maths, whose cost grows with the number of step levels, runs
+  * in the worker pool.
+  */
 export async function analyzePoints(request: AdHocAnalysisRequest): Promise<StepAnalysis> {
   const lowerIsBetter = request.lowerIsBetter ?? false;
+  const scores = request.points.flatMap((p) => (p.score === null ? [] : [p.score]));
+  const onScoreScale = scores.every((score) => score >= SCORE_SCALE.range.min! && score <= SCORE_SCALE.range.max!);
+  if (!onScoreScale && request.delta == null) {
+    const outside = scores.find((score) => score < 0 || score > 10);
+    throw new InputError(
+      `delta is required: the scores are not on the 0–10 scale (e.g. ${outside}), so the default δ of ${SCORE_DELTA} points does not apply; pass delta, the smallest difference in these units that matters`,
+      [{ field: 'delta', message: 'required when a score lies outside 0–10' }],
+    );
+  }
   const delta = request.delta ?? SCORE_DELTA;
+  const range = onScoreScale && !lowerIsBetter ? SCORE_SCALE.range : { min: null, max: null };
   const sums = summarizePoints(
     request.points.map((p) => ({
       steps: p.steps,
@@ -336,7 +367,7 @@ export async function analyzePoints(request: AdHocAnalysisRequest): Promise<Step
   );
   return analyzeStepsOffLoop(
     { levels: sums.levels, blocks: sums.blocks, durations: sums.durations, guide: null, modelName: 'these points' },
-    curveOptions(request, delta, lowerIsBetter),
+    curveOptions(request, delta, lowerIsBetter, range),
     'score and durationMs',
   );
 }

@@ -69,6 +69,8 @@ export function settingsToMarkdown(sheet: SettingsSheet): string {
     } else {
       out.push(`**No sweet spot yet** (${m.status}): ${md(m.message)}`, '');
     }
+    if (m.decline) out.push(`**${md(m.decline.summary.charAt(0).toUpperCase() + m.decline.summary.slice(1))}** — more steps make it worse.`, '');
+    if (m.curve) out.push(`Curve: ${md(m.curve)}.`, '');
     out.push(`${m.guideLabel ? `${md(m.guideLabel)} · ` : ''}${m.runs} rated runs over ${m.stepLevels} step levels${m.paired ? ' · paired by prompt + seed' : ''}`, '');
     if (m.recommendations) {
       const on = m.duration?.hardware ? ` (${md(m.duration.hardware)})` : '';
@@ -121,6 +123,7 @@ export const SETTINGS_CSV_COLUMNS = [
   'final_steps', 'final_quality', 'final_time_s',
   'guide_min', 'guide_low', 'guide_high', 'guide_max', 'guide_sweet_spot', 'time_hardware', 'generated_at',
   'filters', 'demo_runs', 'outside_guide', 'sampler', 'guidance', 'resolution',
+  'decline_past_steps', 'decline_drop',
 ] as const;
 
 /** One row per model and per use case; text cells a spreadsheet would run as formulas are neutralised. */
@@ -138,6 +141,7 @@ export function settingsToCsv(sheet: SettingsSheet): string {
       text(s.duration?.hardware ?? null), sheet.generatedAt,
       text(describeFilters(sheet.filters)), m.demoRuns, scope === 'all' ? text(m.outsideGuide.join('; ') || null) : null,
       text(m.settingsUsed[0]?.sampler ?? null), m.settingsUsed[0]?.guidance ?? null, m.settingsUsed[0]?.resolution ?? null,
+      s.decline?.peakSteps ?? null, s.decline ? quality(s.decline.drop) : null,
     ]);
   };
   for (const m of sheet.models) {
