@@ -47,7 +47,7 @@ describe('errors name the user\'s field, never an internal function', () => {
   it('turns a refusal of the maths into a message about score and durationMs', async () => {
     // Past validation (the CLI builds its requests itself): sums that overflow reach the maths.
     const points = [10, 20, 30].flatMap((steps) => [1, 2].map(() => ({ steps, score: 1e200 })));
-    const failure = analyzePoints({ points });
+    const failure = analyzePoints({ points, delta: 1 }) // off the 0–10 scale a delta is required (#13);
     await expect(failure).rejects.toBeInstanceOf(InputError);
     await expect(failure).rejects.toThrow(/score and durationMs must be ordinary finite numbers/);
     await expect(failure).rejects.not.toThrow(/levelStatsFromSums|requires/);
