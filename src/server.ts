@@ -16,9 +16,10 @@ export async function startServer(config: Config): Promise<{ url: string; close:
   const temps = await cleanUpTempFiles(config.dataDir);
   if (temps > 0) console.error(`Removed ${temps} temporary file${temps === 1 ? '' : 's'} left by interrupted uploads.`);
   const app = createApp({ db, config });
-  const warmer = startAnalysisWarmer(db);
   return new Promise((resolve, reject) => {
     const server = app.listen(config.port, config.host, () => {
+      // Started once the server listens: the first request should not wait behind its start.
+      const warmer = startAnalysisWarmer(db);
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;
