@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// The `sweetspot` command: runs the compiled CLI in dist/, which `npm install` builds (the prepare
-// script) and `npm run build` rebuilds. Compiled JavaScript starts in a fraction of the time tsx
-// takes to compile the TypeScript at every start.
+// The `sweetspot` command: runs the bundled CLI in dist/bundle/, which `npm install` builds (the prepare
+// script) and `npm run build` rebuilds. Bundled JavaScript starts in a fraction of the time tsx takes
+// to compile the TypeScript at every start (scripts/build.mjs).
 import { existsSync } from 'node:fs';
 
-const compiled = new URL('../dist/src/cli.js', import.meta.url);
+const compiled = new URL('../dist/bundle/cli.js', import.meta.url);
 if (existsSync(compiled)) {
   await import(compiled.href);
 } else {

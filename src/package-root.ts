@@ -6,7 +6,8 @@ let cached: string | undefined;
 
 /**
  * The folder that holds package.json, views/, public/ and node_modules/. This file runs from src/
- * under tsx and the tests, and from dist/src/ once built, so the folder is found by walking up to the
+ * under tsx and the tests, and from dist/ once built (where the bundle gives each module the URL of its
+ * file-by-file build in dist/src/, see scripts/build.mjs), so the folder is found by walking up to the
  * nearest package.json rather than by a fixed number of `..`.
  */
 export function packageRoot(): string {

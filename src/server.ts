@@ -93,6 +93,7 @@ export async function startServer(config: Config): Promise<{ url: string; close:
     await db.destroy().catch(() => undefined);
     throw new StartupError(describeListenError(err, config));
   }
+  // Started once the server listens: the first request should not wait behind its start.
   const warmer = startAnalysisWarmer(db);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 import { detectImageFormat } from '../images/detect-image-format.js';
 import { RendererError } from './renderer-error.js';
 
@@ -11,6 +10,8 @@ const MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as con
 export async function checkedImageMime(bytes: Uint8Array, source: string): Promise<string> {
   const format = detectImageFormat(bytes);
   if (format === null) throw new RendererError('bad-image', `The image from ${source} is not a PNG, JPEG or WebP (${bytes.byteLength} bytes that no image format starts with)`);
+  // sharp (a native library) is loaded with the first image, not with the server or the CLI.
+  const { default: sharp } = await import('sharp');
   try {
     const meta = await sharp(bytes, { limitInputPixels: 100_000_000 }).metadata();
     if (!meta.width || !meta.height) throw new Error('no size');

@@ -1,7 +1,7 @@
 // Start-up figures for `npm run bench`: how long `sweetspot --help`, `sweetspot log …` into an existing
 // SQLite database, and the server's first answered request take from the moment the process is
 // started, each against a bare `node -e ''` started the same way in the same run. The commands run
-// compiled, as users run them (bin/sweetspot.js → dist/), so the bench builds dist/ first.
+// compiled, as users run them (bin/sweetspot.js → dist/bundle/cli.js, dist/bundle/main.js), so the bench builds dist/ first.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -36,7 +36,7 @@ function processMs(args: string[], env: NodeJS.ProcessEnv): number {
 function serverFirstAnswerMs(env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(process.execPath, ['dist/src/main.js'], { env: { ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['dist/bundle/main.js'], { env: { ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
     let printed = '';
     child.stdout.on('data', (chunk: Buffer) => {
       printed += chunk.toString();

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-// The compiled CLI as users run it: bin/sweetspot.js starting dist/src/cli.js with plain node, no tsx.
+// The compiled CLI as users run it: bin/sweetspot.js starting dist/bundle/cli.js (the bundle) with plain node, no tsx.
 // dist/ is built fresh from the source under test by the global setup (test/helpers/build-global-setup.ts).
 const ROOT = path.resolve(import.meta.dirname, '../..');
 let dir = '';
@@ -33,7 +33,7 @@ function sweetspot(args: string[], stdin = ''): Promise<Result> {
 
 describe('the built sweetspot command', () => {
   it('runs from dist/ (no TypeScript compiled at start) and prints its help', async () => {
-    expect(fs.existsSync(path.join(ROOT, 'dist/src/cli.js'))).toBe(true);
+    expect(fs.existsSync(path.join(ROOT, 'dist/bundle/cli.js'))).toBe(true);
     const res = await sweetspot(['--help']);
     expect(res.err).toBe(''); // the fallback to the TypeScript source would say so here
     expect(res.code).toBe(0);

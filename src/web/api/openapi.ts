@@ -301,7 +301,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     components: {
       schemas: {
         RunInput: schemaOf(runInputSchema),
-        ...rendererOpenApiSchemas,
+        ...rendererOpenApiSchemas(),
         ExperimentInput: schemaOf(experimentInputSchema),
         JudgementInput: schemaOf(judgementInputSchema),
         Experiment: {
@@ -533,8 +533,11 @@ export function buildOpenApiDocument(): Record<string, unknown> {
 }
 
 export function openApiRoute(): RequestHandler {
-  const document = buildOpenApiDocument();
+  // Built at the first request, not at start-up: turning the zod schemas into JSON Schema takes a
+  // noticeable part of the server's start, and most servers never serve this document.
+  let document: Record<string, unknown> | undefined;
   return function serveOpenApi(_req, res) {
+    document ??= buildOpenApiDocument();
     res.json(document);
   };
 }

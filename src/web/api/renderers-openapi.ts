@@ -74,7 +74,8 @@ export const renderRunOpenApiPaths = {
   '/experiments/{id}/cancel': { parameters: experimentId, post: { summary: 'Cancel the render job for good; what was stored stays', responses: { '200': renderAnswer('Cancelled'), '409': error('Nothing to cancel') } } },
 };
 
-export const rendererOpenApiSchemas = {
+/** The renderer schemas of the OpenAPI document (built with it, at its first request). */
+export const rendererOpenApiSchemas = () => ({
   RendererInput: (() => {
     const json = z.toJSONSchema(rendererInputSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
     delete json.$schema;
@@ -120,4 +121,4 @@ export const rendererOpenApiSchemas = {
       createdAt: { type: 'string', format: 'date-time' },
     },
   },
-};
+});
