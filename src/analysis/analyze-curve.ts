@@ -309,10 +309,12 @@ export function analyzeCurve(levels: readonly LevelStats[], options: Partial<Cur
   if (noise.kind === 'unknown' && levelCount > chosenParameters) {
     // Per-run variance from the chosen curve's residuals (weights are the run counts here).
     const runVariance = chosenRss / (levelCount - chosenParameters);
-    standardErrors = counts.map((n) => Math.sqrt(runVariance / n));
+    // Whole-number (or fixed-resolution) scores keep their rounding floor here too.
+    const floor = (n: number) => (resolution === null ? 0 : resolution / Math.sqrt(12 * n));
+    standardErrors = counts.map((n) => Math.max(Math.sqrt(runVariance / n), floor(n)));
     noiseDf = levelCount - chosenParameters;
     noiseSource = 'residuals';
-    if (runVariance > 0) {
+    if (standardErrors.every((se) => se > 0)) {
       const bestSeNow = standardErrors[bestIndex]!;
       weights = weightsFrom(standardErrors);
       choice = chooseCurve(steps, values, weights, noiseModel, { delta, bestLevelSe: bestSeNow });

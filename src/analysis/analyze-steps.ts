@@ -61,7 +61,8 @@ export function analyzeSteps(input: StepAnalysisInput, options: Partial<CurveOpt
   const paired = pairing !== null && pairing.paired;
   // The scores' resolution is read from the raw sums: block-adjusted means no longer show it.
   const resolution = options.resolution === undefined ? scoreResolution(unpaired) : options.resolution;
-  const curve = analyzeCurve(paired ? pairing.levels : unpaired, { ...options, resolution });
+  const usableRange = input.guide && (input.guide.minSteps !== null || input.guide.maxSteps !== null) ? { min: input.guide.minSteps, max: input.guide.maxSteps } : null;
+  const curve = analyzeCurve(paired ? pairing.levels : unpaired, { usableRange, ...options, resolution });
 
   let duration: DurationFit | null = null;
   let durationMessage: string | null = null;
@@ -123,8 +124,18 @@ export function analyzeSteps(input: StepAnalysisInput, options: Partial<CurveOpt
     );
   }
 
+  // What each suggested test costs in render time, from the duration model.
+  const nextSteps = {
+    ...curve.nextSteps,
+    suggestions: curve.nextSteps.suggestions.map((suggestion) => ({
+      ...suggestion,
+      minutes: duration ? Number(((suggestion.renders * predictDurationMs(duration, suggestion.steps)) / 60_000).toFixed(2)) : null,
+    })),
+  };
+
   return {
     ...curve,
+    nextSteps,
     paired,
     pairedReason: pairing ? pairing.reason : 'No prompt + seed was rendered at several step counts, so each run counts on its own.',
     recommendations,
