@@ -178,7 +178,9 @@ describe('analyzeCurve: degenerate input gives a status, never a made-up number'
   it('a rising line is no-plateau: "test higher steps", no sweet spot', () => {
     for (const n of [1, 3]) {
       const result = analyzeCurve([10, 20, 30, 40, 50].map((s) => level(s, 4 + 0.1 * s, n, n > 1 ? 0.36 : Number.NaN)));
-      expect(result.status).toBe('no-plateau');
+      // Changed for single runs: five whole-number ratings leave 2 residual degrees of freedom and a
+      // rounding error each, too little to show the top still rising beyond noise: 'inconclusive'.
+      expect(result.status).toBe(n > 1 ? 'no-plateau' : 'inconclusive');
       expect(result.sweetSpot).toBeNull();
       expect(result.rules).toBeNull();
       expect(result.recommendations).toBeNull();
