@@ -148,6 +148,23 @@ describe('POST /api/v1/analyze', () => {
     expect(withDelta.body.settings.delta).toBe(10);
   });
 
+  it('refuses 10,000 step levels with a 422 naming the limit, before any curve is fitted', async () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => ({ steps: i + 1, score: 5 }));
+    const res = await request(t.app).post('/api/v1/analyze').send({ points: many });
+    expect(res.status).toBe(422);
+    expect(res.body.error.message).toBe('analyzeSteps requires at most 2,000 distinct step levels (these runs have 10,000)');
+  });
+
+  it('counts runs without prompt + seed next to paired ones and says how they were used', async () => {
+    const paired = [10, 20, 30, 40, 50].flatMap((steps) => ['1', '2', '3'].map((seed, i) => ({ steps, seed, prompt: 'fox', score: 9 - 5 * Math.exp(-steps / 10) + (i - 1) * 0.3 })));
+    const loose = [10, 30, 50].map((steps) => ({ steps, score: 8.5 - 5 * Math.exp(-steps / 10) }));
+    const res = await request(t.app).post('/api/v1/analyze').send({ points: [...paired, ...loose] });
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
+    expect(res.body.runs).toBe(18);
+    expect(res.body.runUse).toEqual({ pairedRuns: 15, unpairedRuns: 3 });
+    expect(res.body.pairedReason).toMatch(/3 unpaired runs .* joined as their own block/);
+  });
+
   it('clips fitted curves and plateaus to the 0–10 score', async () => {
     // A power law whose fitted limit lies above 10 is read on the score's own range.
     const high = [2, 4, 8, 16, 32, 64].flatMap((steps) => [-0.1, 0, 0.1].map((e) => ({ steps, score: Math.min(10, 11 - 6 * steps ** -0.5 + e) })));

@@ -169,9 +169,10 @@ export function fitFamily(
   const range = Math.max(1, sMax - s0);
   let minGap = Infinity;
   for (let i = 1; i < count; i++) minGap = Math.min(minGap, steps[i]! - steps[i - 1]!);
-  const ones = new Array<number>(count).fill(1);
+  // Every column a Float64Array: the inner loops stay monomorphic (several times faster).
+  const ones = new Float64Array(count).fill(1);
   const column = new Float64Array(count);
-  const offsets = steps.map((s) => -(s - s0));
+  const offsets = Float64Array.from(steps, (s) => -(s - s0));
 
   const finish = (params: FamilyParams, rss: number, peak: number | null): FamilyFit => ({
     family,

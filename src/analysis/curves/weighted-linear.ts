@@ -67,7 +67,11 @@ export function weightedLinearFit(
   }
   for (let r = 0; r < p; r++) for (let c = 0; c < r; c++) gram[r]![c] = gram[c]![r]!;
   const constrained = nonNegative.map((flag, index) => (flag ? index : -1)).filter((index) => index >= 0);
-  let best: LinearFit | null = null;
+  // Each way of holding constrained coefficients at 0 is compared by its RSS from the normal
+  // equations (yᵀWy − 2cᵀXᵀWy + cᵀGc, no pass over the data); only the winner's RSS is then
+  // computed directly, for accuracy when the fit is (nearly) exact.
+  let bestCoefficients: number[] | null = null;
+  let bestQuadratic = Infinity;
   for (let mask = 0; mask < 1 << constrained.length; mask++) {
     const held = new Set(constrained.filter((_, k) => (mask >> k) & 1));
     const free = Array.from({ length: p }, (_, index) => index).filter((index) => !held.has(index));
@@ -76,14 +80,24 @@ export function weightedLinearFit(
     const coefficients = new Array<number>(p).fill(0);
     free.forEach((index, k) => (coefficients[index] = solution[k]!));
     if (constrained.some((index) => coefficients[index]! < 0)) continue;
-    // rss = yᵀWy − 2cᵀXᵀWy + cᵀXᵀWXc, computed directly for accuracy.
+    let quadratic = yty;
+    for (let r = 0; r < p; r++) {
+      quadratic -= 2 * coefficients[r]! * xty[r]!;
+      for (let c = 0; c < p; c++) quadratic += coefficients[r]! * gram[r]![c]! * coefficients[c]!;
+    }
+    if (quadratic < bestQuadratic - 1e-12 * Math.abs(yty)) {
+      bestQuadratic = quadratic;
+      bestCoefficients = coefficients;
+    }
+  }
+  if (bestCoefficients !== null) {
     let rss = 0;
     for (let i = 0; i < count; i++) {
       let fitted = 0;
-      for (let r = 0; r < p; r++) fitted += coefficients[r]! * columns[r]![i]!;
+      for (let r = 0; r < p; r++) fitted += bestCoefficients[r]! * columns[r]![i]!;
       rss += w[i]! * (y[i]! - fitted) ** 2;
     }
-    if (best === null || rss < best.rss) best = { coefficients, rss };
+    return { coefficients: bestCoefficients, rss };
   }
-  return best ?? { coefficients: new Array<number>(p).fill(0), rss: yty };
+  return { coefficients: new Array<number>(p).fill(0), rss: yty };
 }
