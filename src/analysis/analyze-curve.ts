@@ -440,8 +440,10 @@ export function analyzeCurve(levels: readonly LevelStats[], options: Partial<Cur
   // (never a guess below the tested range) and it counts as an extrapolation.
   const peakAtLowest = decline !== null && decline.peakSteps <= lowest;
   const pointRule = peakAtLowest ? lowest : applySweetSpotRule(curve, rule, ruleParameters);
-  const remaining = curve.plateau - curve.predict(highest);
-  const gained = curve.predict(highest) - curve.predict(lowest);
+  // Judged on the curve as fitted: clipping it to the metric's range must not invent a plateau.
+  const unclipped = rebuildCurve(shape, sign, null).rule;
+  const remaining = unclipped.plateau - unclipped.predict(highest);
+  const gained = unclipped.predict(highest) - unclipped.predict(lowest);
   const lastSegment = choice.fallback ? curve.predict(highest) - curve.predict(steps[levelCount - 2]!) : 0;
   const noPlateau = decline === null && (!Number.isFinite(pointRule) || (choice.fit ? remaining > delta && remaining > gained : lastSegment > delta));
   if (noPlateau) {
@@ -481,8 +483,9 @@ export function analyzeCurve(levels: readonly LevelStats[], options: Partial<Cur
         if (p >= DECLINE_ALPHA) refit = monotone;
       }
       const refitCurve = rebuildCurve({ model: refit.family, params: refit.params }, 1, cap).rule;
-      const rest = refitCurve.plateau - refitCurve.predict(highest);
-      const gain = refitCurve.predict(highest) - refitCurve.predict(lowest);
+      const asFitted = rebuildCurve({ model: refit.family, params: refit.params }, 1, null).rule;
+      const rest = asFitted.plateau - asFitted.predict(highest);
+      const gain = asFitted.predict(highest) - asFitted.predict(lowest);
       if (refit.peakSteps === null && rest > delta && rest > gain) return Infinity;
       return applySweetSpotRule(refitCurve, rule, ruleParameters);
     }

@@ -12,7 +12,8 @@ export interface LevelNoise {
   roundingFloor: number | null;
 }
 
-const RESOLUTIONS = [1, 0.5, 0.25, 0.1] as const;
+/** Resolutions scores are commonly given at, coarsest first (whole numbers … three decimals). */
+const RESOLUTIONS = [1, 0.5, 0.25, 0.1, 0.05, 0.01, 0.001] as const;
 
 function isMultiple(value: number, step: number): boolean {
   const ratio = value / step;
@@ -20,7 +21,8 @@ function isMultiple(value: number, step: number): boolean {
 }
 
 /**
- * The resolution the scores were given at (1 for whole numbers, then 0.5, 0.25, 0.1), read from
+ * The resolution the scores were given at (1 for whole numbers, then 0.5, 0.25, 0.1, 0.05, 0.01,
+ * 0.001), read from
  * each level's sum n·mean and sum of squares, or null when they fit none. Paired (block-adjusted)
  * means are no longer sums of raw scores and give null, as do metrics with free decimals.
  * Cost: O(L).

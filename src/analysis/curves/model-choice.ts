@@ -58,6 +58,11 @@ export const DECLINE_FIRM_ALPHA = 0.01;
 export const LACK_OF_FIT_ALPHA = 0.01;
 /** Significance of the decline test (one-sided). */
 export const DECLINE_ALPHA = 0.05;
+/** A p-value for a message: two significant digits, or "< 0.0001". */
+function pText(p: number): string {
+  return p < 1e-4 ? '< 0.0001' : `= ${p.toPrecision(2)}`;
+}
+
 /** z of the one-sided 95% point, for "worse than the best level beyond its noise". */
 const Z_95 = 1.6448536269514722;
 
@@ -138,7 +143,7 @@ export function chooseCurve(
     const plateau = familyRuleCurve(family, fit.params).plateau;
     let rejected: string | null = null;
     if (score === null && family !== 'exponential') rejected = `needs at least ${k + (noise.kind === 'unknown' ? 3 : 2)} step levels`;
-    else if (lof !== null && lof.p < LACK_OF_FIT_ALPHA) rejected = `misfits the level means beyond their noise (lack of fit p = ${lof.p.toPrecision(2)})`;
+    else if (lof !== null && lof.p < LACK_OF_FIT_ALPHA) rejected = `misfits the level means beyond their noise (lack of fit p ${pText(lof.p)})`;
     else if (plateau < plateauFloor) rejected = `its plateau is worse than the best tested level by more than δ`;
     candidates.push({ model: family, aicc: score, lackOfFit: lof, rejected });
     if (rejected === null) usable.push({ fit, aicc: score, lackOfFit: lof });
@@ -162,8 +167,8 @@ export function chooseCurve(
     declineP = peakInside ? boundaryTestP(monotoneRss, riseFall.weightedRss, levels - 4, noise, totalSs) : 1;
     let rejected: string | null = null;
     if (!peakInside) rejected = 'no peak inside the tested range';
-    else if (declineP >= DECLINE_ALPHA) rejected = `no decline beyond noise (one-sided p = ${declineP.toPrecision(2)})`;
-    else if (lof !== null && lof.p < LACK_OF_FIT_ALPHA) rejected = `misfits the level means beyond their noise (lack of fit p = ${lof.p.toPrecision(2)})`;
+    else if (declineP >= DECLINE_ALPHA) rejected = `no decline beyond noise (one-sided p ${pText(declineP)})`;
+    else if (lof !== null && lof.p < LACK_OF_FIT_ALPHA) rejected = `misfits the level means beyond their noise (lack of fit p ${pText(lof.p)})`;
     candidates.push({ model: 'rise-fall', aicc: aicc(riseFall.weightedRss, 4, levels, noise), lackOfFit: lof, rejected });
     if (rejected === null) {
       const rivals = declineP >= DECLINE_FIRM_ALPHA && bestMonotone !== null ? [bestMonotone.fit] : [];

@@ -76,7 +76,7 @@ describe('levelNoise and scoreResolution', () => {
     for (const se of noise.standardErrors) expect(se).toBeCloseTo(1 / Math.sqrt(12), 12);
     // Without a resolution the same runs are an exact measurement.
     expect(levelNoise(levels, null).kind).toBe('exact');
-    expect(scoreResolution([{ steps: 10, n: 2, mean: 6.537, variance: 0.005 }])).toBeNull();
+    expect(scoreResolution([{ steps: 10, n: 2, mean: 6.5371, variance: 0.005 }])).toBeNull();
     expect(scoreResolution([{ steps: 10, n: 2, mean: 6.75, variance: 0.125 }])).toBe(0.5); // 6.5 and 7
     expect(levelNoise([{ steps: 10, n: 1, mean: 7, variance: Number.NaN }], 1).kind).toBe('unknown');
   });
