@@ -1,9 +1,18 @@
 import { analyzeCurve, type CurveAnalysis, type CurveOptions, type Recommendation } from './analyze-curve.js';
 import { fitDuration, predictDurationMs, type DurationFit, type DurationSums } from './duration-fit.js';
 import { analysisWarnings, type ModelReference, type Warning } from './guide-warnings.js';
+import { scoreResolution } from './curves/level-noise.js';
 import { levelStatsFromSums, type LevelSums } from './level-stats.js';
 import { pairedLevels, type BlockCell } from './paired-levels.js';
+import { joinUnpairedRuns } from './pairing/unpaired-runs.js';
 import { computeWaste, describeWaste, type Waste } from './waste.js';
+
+/**
+ * The most distinct step levels one analysis takes: it keeps an analysis (curve fits and their
+ * bootstrap grow with the levels) around a second, and no real sweep comes near it. Beyond it the
+ * input is refused with a message naming the limit.
+ */
+export const MAX_ANALYSIS_LEVELS = 2000;
 
 /** Everything one model's analysis needs: SQL-aggregate shapes plus the guide's numbers. */
 export interface StepAnalysisInput {
@@ -30,6 +39,8 @@ export interface TimedRecommendation extends Recommendation {
 export interface StepAnalysis extends Omit<CurveAnalysis, 'recommendations'> {
   paired: boolean;
   pairedReason: string;
+  /** How the rated runs were used: in paired prompt + seed blocks, or as unpaired runs. */
+  runUse: { pairedRuns: number; unpairedRuns: number };
   recommendations: { draft: TimedRecommendation; standard: TimedRecommendation; final: TimedRecommendation } | null;
   duration: DurationFit | null;
   /** Why there is no duration fit, when there is none. */
@@ -48,17 +59,27 @@ export interface StepAnalysis extends Omit<CurveAnalysis, 'recommendations'> {
  * guide's warnings that apply.
  *
  * Cost: O(levels + blocks·iterations) plus the bootstrap; independent of the number of runs.
- * Errors: as {@link analyzeCurve} for invalid levels; degenerate data gives a status, not an error.
+ * Errors: as {@link analyzeCurve} for invalid levels; "analyzeSteps requires at most 2,000 distinct
+ * step levels (…)"; degenerate data gives a status, not an error.
  *
  * @example
  * // exact q(s) = 10 − 5·exp(−s/10) at 10…50 steps, 0.670 s/step + 0.38 s overhead
  * analyzeSteps({ levels, blocks: [], durations, guide: null, modelName: 'FLUX.1 Dev' }).sweetSpot?.steps // → 30
  */
 export function analyzeSteps(input: StepAnalysisInput, options: Partial<CurveOptions> = {}): StepAnalysis {
+  const levelCount = input.levels.filter((level) => level.n > 0).length;
+  if (levelCount > MAX_ANALYSIS_LEVELS) {
+    throw new Error(`analyzeSteps requires at most ${MAX_ANALYSIS_LEVELS.toLocaleString('en-US')} distinct step levels (these runs have ${levelCount.toLocaleString('en-US')})`);
+  }
   const unpaired = levelStatsFromSums(input.levels);
   const pairing = input.blocks.length > 0 ? pairedLevels(input.blocks) : null;
   const paired = pairing !== null && pairing.paired;
-  const curve = analyzeCurve(paired ? pairing.levels : unpaired, options);
+  // The scores' resolution is read from the raw sums: block-adjusted means no longer show it.
+  const resolution = options.resolution === undefined ? scoreResolution(unpaired) : options.resolution;
+  const usableRange = input.guide && (input.guide.minSteps !== null || input.guide.maxSteps !== null) ? { min: input.guide.minSteps, max: input.guide.maxSteps } : null;
+  // Every rated run counts: runs outside the paired blocks join as a block of their own.
+  const joined = paired ? joinUnpairedRuns(pairing, input.levels, input.blocks) : null;
+  const curve = analyzeCurve(joined ? joined.levels : unpaired, { usableRange, ...options, resolution });
 
   let duration: DurationFit | null = null;
   let durationMessage: string | null = null;
@@ -120,10 +141,23 @@ export function analyzeSteps(input: StepAnalysisInput, options: Partial<CurveOpt
     );
   }
 
+  // What each suggested test costs in render time, from the duration model.
+  const nextSteps = {
+    ...curve.nextSteps,
+    suggestions: curve.nextSteps.suggestions.map((suggestion) => ({
+      ...suggestion,
+      minutes: duration ? Number(((suggestion.renders * predictDurationMs(duration, suggestion.steps)) / 60_000).toFixed(2)) : null,
+    })),
+  };
+
   return {
     ...curve,
+    nextSteps,
     paired,
-    pairedReason: pairing ? pairing.reason : 'No prompt + seed was rendered at several step counts, so each run counts on its own.',
+    pairedReason: joined ? joined.reason : pairing ? pairing.reason : 'No prompt + seed was rendered at several step counts, so each run counts on its own.',
+    runUse: joined
+      ? { pairedRuns: joined.pairedRuns, unpairedRuns: joined.unpairedRuns }
+      : { pairedRuns: 0, unpairedRuns: curve.runs },
     recommendations,
     duration,
     durationMessage,

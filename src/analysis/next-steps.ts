@@ -29,6 +29,28 @@ export interface NextStepsInput {
   runVariance?: number | null;
   /** Runs to add at each suggested step count (default: the median runs per level, at least 3). */
   runsPerStep?: number;
+  /**
+   * The usable step range suggestions must stay in: the model's guide min to max, widened to twice
+   * the highest tested step when the curve has not flattened (default: 1 to twice the highest).
+   */
+  range?: { min: number; max: number } | null;
+  /** The caller's verdict that nothing more is needed (a bounded interval, top levels flat). */
+  done?: boolean;
+}
+
+/** One suggested step count, with why, what it buys and what it costs. */
+export interface NextStepSuggestion {
+  steps: number;
+  /** Runs to add there. */
+  runs: number;
+  /** Why this step count, in words. */
+  why: string;
+  /** Expected narrowing of the sweet spot's interval (0–1, cumulative with the ones before); null: not modelled. */
+  narrowing: number | null;
+  /** Renders this costs (= runs). */
+  renders: number;
+  /** Predicted render time in minutes (filled in from the duration model; null without one). */
+  minutes: number | null;
 }
 
 /** "What to test next". */
@@ -37,6 +59,24 @@ export interface NextSteps {
   /** Suggested step counts, ascending (empty when nothing is needed). */
   steps: number[];
   message: string;
+  /** The same step counts with reason, expected narrowing and cost. */
+  suggestions: NextStepSuggestion[];
+}
+
+type Pick = Omit<NextSteps, 'suggestions'> & { why?: string; narrowings?: number[] };
+
+/**
+ * Step counts far enough apart to matter: each kept one is at least 2 steps and 15% away from the
+ * ones kept before it (12 and 14 read as the same test), and inside the usable range.
+ */
+export function distinctSteps(candidates: readonly number[], range: { min: number; max: number }): number[] {
+  const kept: number[] = [];
+  for (const raw of candidates) {
+    const s = Math.min(range.max, Math.max(range.min, Math.round(raw)));
+    if (kept.some((k) => Math.abs(s - k) < Math.max(2, 0.15 * Math.max(s, k)))) continue;
+    kept.push(s);
+  }
+  return kept.sort((x, y) => x - y);
 }
 
 function invert(matrix: number[][]): number[][] | null {
@@ -111,11 +151,40 @@ function median(values: readonly number[]): number {
  */
 export function suggestNextSteps(input: NextStepsInput): NextSteps {
   if (input.tested.length === 0) throw new Error('suggestNextSteps requires at least one tested level');
+  const highest = Math.max(...input.tested.map((level) => level.steps));
+  const range = input.range ?? { min: 1, max: 2 * highest };
+  const picked = pickNextSteps(input, range);
+  const runs = input.runsPerStep ?? Math.max(3, Math.round(median(input.tested.map((level) => level.n))));
+  const why =
+    picked.why ??
+    (picked.kind === 'test-higher'
+      ? `the curve has not been seen to flatten by ${highest} steps: a level here shows whether quality still rises`
+      : picked.kind === 'test-lower'
+        ? 'the best may lie below the lowest tested step: a level here shows where quality starts to drop'
+        : picked.kind === 'more-levels'
+          ? 'a curve needs at least 3 step levels to show where it bends'
+          : 'the curve around the sweet spot is least pinned down here');
+  return {
+    kind: picked.kind,
+    steps: picked.steps,
+    message: picked.message,
+    suggestions: picked.steps.map((steps, index) => ({
+      steps,
+      runs,
+      why,
+      narrowing: picked.narrowings?.[index] ?? null,
+      renders: runs,
+      minutes: null,
+    })),
+  };
+}
+
+function pickNextSteps(input: NextStepsInput, range: { min: number; max: number }): Pick {
   const tested = [...input.tested].sort((x, y) => x.steps - y.steps);
   const lowest = tested[0]!.steps;
   const highest = tested[tested.length - 1]!.steps;
   const testedSet = new Set(tested.map((level) => level.steps));
-  const higher = [...new Set([Math.round(1.5 * highest), 2 * highest])].filter((s) => s > highest);
+  const higher = distinctSteps([Math.round(1.5 * highest), 2 * highest], range).filter((s) => s > highest);
   const { sweetSpot, interval } = input;
 
   if (!input.plateauReached || sweetSpot === null || (interval !== null && !Number.isFinite(interval[1]))) {
@@ -126,7 +195,7 @@ export function suggestNextSteps(input: NextStepsInput): NextSteps {
     };
   }
   if (sweetSpot > highest) {
-    const steps = [...new Set([sweetSpot, ...higher])].sort((x, y) => x - y).slice(0, 3);
+    const steps = distinctSteps([sweetSpot, ...higher], range).filter((s) => s > highest).slice(0, 3);
     return {
       kind: 'test-higher',
       steps,
@@ -134,23 +203,25 @@ export function suggestNextSteps(input: NextStepsInput): NextSteps {
     };
   }
   if (sweetSpot < lowest) {
-    const steps = [...new Set([Math.max(1, Math.round(lowest / 2)), sweetSpot])].filter((s) => !testedSet.has(s)).sort((x, y) => x - y);
+    const steps = distinctSteps([Math.max(1, Math.round(lowest / 2)), sweetSpot], range).filter((s) => !testedSet.has(s));
     return {
       kind: 'test-lower',
       steps,
       message: `The sweet spot (${sweetSpot} steps) lies below the lowest tested step (${lowest}): test lower steps, e.g. ${listSteps(steps)}, to confirm it.`,
     };
   }
-  if (interval !== null && interval[1] - interval[0] <= 1) {
-    return { kind: 'done', steps: [], message: 'The interval is already within one step: no further tests are needed.' };
+  if (input.done === true || (input.done === undefined && interval !== null && interval[1] - interval[0] <= 1)) {
+    return { kind: 'done', steps: [], message: 'The interval is narrow and the top tested levels no longer improve by more than δ: no further tests are needed.' };
   }
   const runsPerStep = input.runsPerStep ?? Math.max(3, Math.round(median(tested.map((level) => level.n))));
-  const fromModel = input.model && input.runVariance ? designFromModel(tested, input.model, input.runVariance, runsPerStep, lowest, highest) : null;
+  const fromModel = input.model && input.runVariance ? designFromModel(tested, input.model, input.runVariance, runsPerStep, range) : null;
   if (fromModel !== null) {
-    const { steps, reduction } = fromModel;
+    const { steps, reduction, narrowings } = fromModel;
     return {
       kind: 'narrow-interval',
       steps,
+      narrowings,
+      why: `adding runs here narrows the sweet spot's interval most (a c-optimal design on the fitted curve)`,
       message: `Add ${runsPerStep} runs at each of ${listSteps(steps)} steps: this narrows the interval${interval === null ? '' : ` (${interval[0]}–${interval[1]})`} most, by about ${Math.round(reduction * 100)}%.`,
     };
   }
@@ -162,7 +233,7 @@ export function suggestNextSteps(input: NextStepsInput): NextSteps {
     const right = inside[i]!;
     if (right - left >= 2 && right >= from && left <= to) gaps.push({ midpoint: Math.round((left + right) / 2), width: right - left });
   }
-  let steps = gaps.sort((x, y) => y.width - x.width).slice(0, 3).map((gap) => gap.midpoint);
+  let steps = distinctSteps(gaps.sort((x, y) => y.width - x.width).slice(0, 3).map((gap) => gap.midpoint), range);
   if (steps.length === 0) {
     steps = tested
       .filter((level) => level.steps >= from && level.steps <= to)
@@ -183,9 +254,8 @@ function designFromModel(
   model: SensitivityModel,
   runVariance: number,
   runsPerStep: number,
-  lowest: number,
-  highest: number,
-): { steps: number[]; reduction: number } | null {
+  range: { min: number; max: number },
+): { steps: number[]; reduction: number; narrowings: number[] } | null {
   const p = model.gradient.length;
   const information = Array.from({ length: p }, () => new Array<number>(p).fill(0));
   for (const level of tested) {
@@ -198,19 +268,20 @@ function designFromModel(
   const gradient = model.gradient;
   const initialVariance = dot(gradient, times(inverse, gradient));
   if (!(initialVariance > 0)) return null;
-  const first = Math.max(1, Math.floor(lowest / 2));
-  const last = Math.ceil(1.5 * highest);
+  const first = Math.max(1, range.min);
+  const last = Math.max(first, range.max);
   const stride = Math.max(1, Math.ceil((last - first + 1) / 200));
   const candidates: number[] = [];
   for (let s = first; s <= last; s += stride) candidates.push(s);
   const addedWeight = runsPerStep / runVariance;
   const chosen: number[] = [];
+  const reductions: number[] = [];
   let variance = initialVariance;
   for (let round = 0; round < 3; round++) {
     let best: { steps: number; variance: number; jacobian: number[] } | null = null;
     for (const s of candidates) {
-      // Suggestions a step or two apart read as one; keep them at least 10% (and 2 steps) apart.
-      if (chosen.some((c) => Math.abs(s - c) < Math.max(2, 0.1 * c))) continue;
+      // Suggestions a step or two apart read as one; keep them at least 15% (and 2 steps) apart.
+      if (chosen.some((c) => Math.abs(s - c) < Math.max(2, 0.15 * Math.max(s, c)))) continue;
       const jacobian = model.jacobian(s);
       const inverseJ = times(inverse!, jacobian);
       const projected = dot(gradient, inverseJ);
@@ -222,10 +293,16 @@ function designFromModel(
     if (chosen.length > 0 && Math.sqrt(best.variance / variance) > 0.99) break;
     chosen.push(best.steps);
     variance = best.variance;
+    reductions.push(1 - Math.sqrt(Math.max(0, variance) / initialVariance));
     for (let r = 0; r < p; r++) for (let c = 0; c < p; c++) information[r]![c]! += addedWeight * best.jacobian[r]! * best.jacobian[c]!;
     inverse = invert(information);
     if (inverse === null) break;
   }
   if (chosen.length === 0) return null;
-  return { steps: chosen.sort((x, y) => x - y), reduction: 1 - Math.sqrt(Math.max(0, variance) / initialVariance) };
+  const order = chosen.map((steps, index) => ({ steps, narrowing: reductions[index]! })).sort((x, y) => x.steps - y.steps);
+  return {
+    steps: order.map((o) => o.steps),
+    narrowings: order.map((o) => o.narrowing),
+    reduction: 1 - Math.sqrt(Math.max(0, variance) / initialVariance),
+  };
 }

@@ -1,5 +1,6 @@
 import type { StepAnalysis } from '../analysis/analyze-steps.js';
 import { formatDuration } from '../analysis/waste.js';
+import { declineSentence, lackOfFitVerdict } from '../analysis/curves/describe-curve.js';
 
 const q = (v: number) => v.toFixed(2);
 const ms = (v: number | null) => (v === null ? '—' : formatDuration(v));
@@ -16,9 +17,12 @@ export function formatAnalysis(title: string, a: StepAnalysis & { durationHardwa
     lines.push(`  Sweet spot: ${s.steps} steps${s.extrapolated ? ' (extrapolated beyond the tested steps)' : ''} (${interval}), confidence ${s.confidence}`);
     lines.push(`    ${s.reason}`);
   }
+  if (a.decline) lines.push(`  Decline: ${declineSentence(a.decline, a.levels[a.levels.length - 1]!.steps)}: more steps make it worse.`);
   if (a.fit) {
-    const params = a.fit.params ? `: ${q(a.fit.params.a)} − ${q(a.fit.params.b)}·exp(−s/${a.fit.params.tau.toFixed(1)})` : '';
-    lines.push(`  Fit: ${a.fit.model}${params}, R² ${a.fit.r2.toFixed(3)}; Kneedle knee of the tested range: ${a.kneedle.steps ?? 'none'}`);
+    const params = a.fit.params ? ` (${Object.entries(a.fit.params).map(([k, v]) => `${k} = ${Number(v.toPrecision(4))}`).join(', ')})` : '';
+    lines.push(`  Fit: ${a.fit.description}${params}, R² ${a.fit.r2.toFixed(3)}; Kneedle knee of the tested range: ${a.kneedle.steps ?? 'none'}`);
+    lines.push(`    ${lackOfFitVerdict(a.fit)}`);
+    lines.push(`  Runs used: ${a.runUse.pairedRuns} in paired prompt + seed blocks, ${a.runUse.unpairedRuns} unpaired`);
   }
   if (a.recommendations) {
     const r = a.recommendations;

@@ -19,6 +19,7 @@ import { insertSnapshot, latestSnapshot, snapshotHistory } from '../store/snapsh
 import type { AdHocAnalysisRequest, AnalysisQuery } from '../validation/analysis-query.js';
 import { InputError, NotFoundError } from './errors.js';
 import { describeGuideRange, modelRowToModel, type GuideRange } from './models.js';
+import { metricScale, SCORE_SCALE } from './metric-scales.js';
 
 /** The 0–10 score's smallest difference that matters (DESIGN.md: δ = 0.25). */
 export const SCORE_DELTA = 0.25;
@@ -28,6 +29,10 @@ export interface MetricInfo {
   lowerIsBetter: boolean;
   /** The δ in force for this analysis. */
   delta: number;
+  /** What the metric is measured in, e.g. "points on the 0–10 score". */
+  unit: string;
+  /** The values the metric can take (fitted curves are clipped to it); null ends are open. */
+  range: { min: number | null; max: number | null };
 }
 
 export interface ModelAnalysis extends StepAnalysis {
@@ -74,8 +79,13 @@ export function analysisFilterFromQuery(query: AnalysisQuery): AnalysisFilter {
   return filter;
 }
 
-function curveOptions(query: { rule?: CurveOptions['rule'] | null; delta?: number | null; share?: number | null; marginal?: number | null }, delta: number, lowerIsBetter: boolean): Partial<CurveOptions> {
-  const options: Partial<CurveOptions> = { delta, lowerIsBetter };
+function curveOptions(
+  query: { rule?: CurveOptions['rule'] | null; delta?: number | null; share?: number | null; marginal?: number | null },
+  delta: number,
+  lowerIsBetter: boolean,
+  range: CurveOptions['range'],
+): Partial<CurveOptions> {
+  const options: Partial<CurveOptions> = { delta, lowerIsBetter, range };
   if (query.rule != null) options.rule = query.rule;
   if (query.share != null) options.share = query.share;
   if (query.marginal != null) options.marginal = query.marginal;
@@ -93,7 +103,7 @@ function asInputError<T>(work: () => T): T {
 }
 
 async function resolveMetric(db: Db, name: string | null | undefined, delta: number | null | undefined): Promise<MetricInfo> {
-  if (name == null || name === 'score') return { name: 'score', lowerIsBetter: false, delta: delta ?? SCORE_DELTA };
+  if (name == null || name === 'score') return { name: 'score', lowerIsBetter: false, delta: delta ?? SCORE_DELTA, ...SCORE_SCALE };
   const metric = await findMetric(db, name);
   if (!metric) {
     const known = ['score', ...(await listMetrics(db)).map((m) => m.name)];
@@ -104,7 +114,7 @@ async function resolveMetric(db: Db, name: string | null | undefined, delta: num
       { field: 'delta', message: 'required for this metric' },
     ]);
   }
-  return { name: metric.name, lowerIsBetter: metric.higher_is_better === 0, delta: delta ?? metric.default_delta! };
+  return { name: metric.name, lowerIsBetter: metric.higher_is_better === 0, delta: delta ?? metric.default_delta!, ...metricScale(metric.name) };
 }
 
 /**
@@ -148,7 +158,7 @@ async function computeModelAnalysis(db: Db, row: ModelRow, query: AnalysisQuery)
   const mixed = filter.hardware === undefined && hardwareNames.length > 1;
   const durationHardware = mixed ? (durationByHardware[0]?.hardware ?? null) : (filter.hardware ?? hardwareNames[0] ?? null);
   const fitDurations = mixed && durationHardware !== null ? byHardware.get(durationHardware)! : durations;
-  const options = curveOptions(query, metric.delta, metric.lowerIsBetter);
+  const options = curveOptions(query, metric.delta, metric.lowerIsBetter, metric.range);
   const analysis = asInputError(() =>
     analyzeSteps(
       { levels, blocks, durations: fitDurations, ...(mixed ? { timeSpent: durations } : {}), guide: model.guide, modelName: model.name },
@@ -238,10 +248,24 @@ export async function sweetSpotHistory(db: Db, slug: string, query: AnalysisQuer
   }));
 }
 
-/** An analysis of points sent by the caller; nothing is stored. */
+/**
+ * An analysis of points sent by the caller; nothing is stored. Scores inside 0–10 are read as the
+ * 0–10 score (δ 0.25 by default, curves clipped to 0–10); any other scale has no default δ — the
+ * smallest difference that matters in unknown units cannot be guessed — so `delta` is required.
+ */
 export function analyzePoints(request: AdHocAnalysisRequest): StepAnalysis {
   const lowerIsBetter = request.lowerIsBetter ?? false;
+  const scores = request.points.flatMap((p) => (p.score === null ? [] : [p.score]));
+  const onScoreScale = scores.every((score) => score >= SCORE_SCALE.range.min! && score <= SCORE_SCALE.range.max!);
+  if (!onScoreScale && request.delta == null) {
+    const outside = scores.find((score) => score < 0 || score > 10);
+    throw new InputError(
+      `delta is required: the scores are not on the 0–10 scale (e.g. ${outside}), so the default δ of ${SCORE_DELTA} points does not apply; pass delta, the smallest difference in these units that matters`,
+      [{ field: 'delta', message: 'required when a score lies outside 0–10' }],
+    );
+  }
   const delta = request.delta ?? SCORE_DELTA;
+  const range = onScoreScale && !lowerIsBetter ? SCORE_SCALE.range : { min: null, max: null };
   return asInputError(() => {
     const sums = summarizePoints(
       request.points.map((p) => ({
@@ -254,7 +278,7 @@ export function analyzePoints(request: AdHocAnalysisRequest): StepAnalysis {
     );
     return analyzeSteps(
       { levels: sums.levels, blocks: sums.blocks, durations: sums.durations, guide: null, modelName: 'these points' },
-      curveOptions(request, delta, lowerIsBetter),
+      curveOptions(request, delta, lowerIsBetter, range),
     );
   });
 }

@@ -1,3 +1,4 @@
+import { declineSentence } from '../analysis/curves/describe-curve.js';
 import type { Db } from '../db/connect.js';
 import { stepSummaries } from '../store/summaries.js';
 import { analyzeModel, type ModelAnalysis } from './analysis.js';
@@ -26,6 +27,8 @@ export interface CardAnalysis {
   /** Level means (block-adjusted when paired). */
   means: { steps: number; mean: number }[];
   waste: string | null;
+  /** "quality falls past N steps (…)" when quality falls after a peak; null otherwise. */
+  decline: string | null;
 }
 
 export interface ModelCard {
@@ -49,6 +52,7 @@ function cardAnalysis(analysis: ModelAnalysis): CardAnalysis {
     curve,
     means: analysis.levels.map((l) => ({ steps: l.steps, mean: l.mean })),
     waste: analysis.waste && analysis.waste.wastedMs > 0 ? analysis.waste.summary : null,
+    decline: analysis.decline ? declineSentence(analysis.decline, analysis.levels[analysis.levels.length - 1]!.steps) : null,
   };
 }
 
@@ -59,7 +63,7 @@ async function analyzeForCard(db: Db, model: Model): Promise<CardAnalysis | null
     return cardAnalysis(await analyzeModel(db, model.slug, {}));
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    return { status: 'insufficient-data', message: err.message, sweetSpot: null, nextSteps: '', curve: [], means: [], waste: null };
+    return { status: 'insufficient-data', message: err.message, sweetSpot: null, nextSteps: '', curve: [], means: [], waste: null, decline: null };
   }
 }
 

@@ -49,6 +49,8 @@ export function settingsToMarkdown(sheet: SettingsSheet): string {
     } else {
       out.push(`**No sweet spot yet** (${m.status}): ${md(m.message)}`, '');
     }
+    if (m.decline) out.push(`**${md(m.decline.summary.charAt(0).toUpperCase() + m.decline.summary.slice(1))}** — more steps make it worse.`, '');
+    if (m.curve) out.push(`Curve: ${md(m.curve)}.`, '');
     out.push(`${m.guideLabel ? `${md(m.guideLabel)} · ` : ''}${m.runs} rated runs over ${m.stepLevels} step levels${m.paired ? ' · paired by prompt + seed' : ''}`, '');
     if (m.recommendations) {
       const on = m.duration?.hardware ? ` (${md(m.duration.hardware)})` : '';
@@ -88,6 +90,7 @@ export const SETTINGS_CSV_COLUMNS = [
   'draft_steps', 'draft_quality', 'draft_time_s', 'standard_steps', 'standard_quality', 'standard_time_s',
   'final_steps', 'final_quality', 'final_time_s',
   'guide_min', 'guide_low', 'guide_high', 'guide_max', 'guide_sweet_spot', 'time_hardware', 'generated_at',
+  'decline_past_steps', 'decline_drop',
 ] as const;
 
 /** One row per model and per use case; text cells a spreadsheet would run as formulas are neutralised. */
@@ -103,6 +106,7 @@ export function settingsToCsv(sheet: SettingsSheet): string {
       ...rec('draft'), ...rec('standard'), ...rec('final'),
       m.guide.minSteps, m.guide.recommendedLow, m.guide.recommendedHigh, m.guide.maxSteps, m.guide.sweetSpot,
       text(s.duration?.hardware ?? null), sheet.generatedAt,
+      s.decline?.peakSteps ?? null, s.decline ? quality(s.decline.drop) : null,
     ]);
   };
   for (const m of sheet.models) {

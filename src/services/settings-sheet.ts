@@ -1,3 +1,4 @@
+import { declineSentence, lackOfFitVerdict } from '../analysis/curves/describe-curve.js';
 import { USE_CASES, type UseCase } from '../db/schema.js';
 import type { Db } from '../db/connect.js';
 import type { TimedRecommendation } from '../analysis/analyze-steps.js';
@@ -15,6 +16,10 @@ export interface ScopeSettings {
   sweetSpot: ModelAnalysis['sweetSpot'];
   recommendations: { draft: TimedRecommendation; standard: TimedRecommendation; final: TimedRecommendation } | null;
   duration: { overheadMs: number; perStepMs: number; r2: number; hardware: string | null } | null;
+  /** The curve family used and its lack-of-fit verdict, in words (null without a fit). */
+  curve: string | null;
+  /** Quality falling after a peak: where, by how much, and in words. */
+  decline: (NonNullable<ModelAnalysis['decline']> & { summary: string }) | null;
 }
 
 export interface ModelSettings extends ScopeSettings {
@@ -46,6 +51,8 @@ function scopeOf(a: ModelAnalysis): ScopeSettings {
     sweetSpot: a.sweetSpot,
     recommendations: a.recommendations,
     duration: a.duration ? { overheadMs: a.duration.overheadMs, perStepMs: a.duration.perStepMs, r2: a.duration.r2, hardware: a.durationHardware } : null,
+    curve: a.fit ? `${a.fit.description}: ${lackOfFitVerdict(a.fit)}` : null,
+    decline: a.decline ? { ...a.decline, summary: declineSentence(a.decline, a.levels[a.levels.length - 1]!.steps) } : null,
   };
 }
 

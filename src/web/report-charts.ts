@@ -66,7 +66,7 @@ export function reportCharts(report: ModelReport): { charts: ChartSpec[]; missin
         points: report.points.map((p) => [p.steps, p.value]),
         means: a.levels.map((l) => ({ x: l.steps, y: l.mean, lo: l.ci90?.[0] ?? null, hi: l.ci90?.[1] ?? null, n: l.n })),
         curve: a.curve.map((c) => ({ x: c.steps, y: c.quality })),
-        curveLabel: a.fit ? (a.fit.model === 'saturating' ? 'Fitted curve' : 'Fitted (monotone) curve') : null,
+        curveLabel: a.fit ? (a.fit.model === 'isotonic' || a.fit.model === 'unimodal' ? 'Fitted (monotone) curve' : 'Fitted curve') : null,
         sweetSpot:
           spot && spotQuality !== null
             ? { x: spot.steps, y: spotQuality, lo: spot.interval?.[0] ?? null, hi: spot.interval?.[1] ?? null, label: `Sweet spot ${spot.steps}${spot.interval ? ` (${spot.interval[0]}–${spot.interval[1]})` : ''}` }

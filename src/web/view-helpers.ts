@@ -1,5 +1,9 @@
+import { lackOfFitVerdict } from '../analysis/curves/describe-curve.js';
+
 /** Formatting helpers the templates share (available as `h` in every view). */
 export const viewHelpers = {
+  /** The chosen curve's lack-of-fit verdict in words (see `lackOfFitVerdict`). */
+  lackOfFit: lackOfFitVerdict,
   /** 12345 → "12.3 s", 950 → "0.95 s", 4_000_000 → "1.1 h". */
   duration(ms: number | null | undefined): string {
     if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';

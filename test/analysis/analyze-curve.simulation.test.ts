@@ -81,9 +81,11 @@ describe('analyzeCurve on simulated saturating curves', () => {
     const sigmas = [0.3, 0.6, 1.0];
     const runCounts = [3, 5, 8];
     let trials = 0;
+    let answered = 0;
     let covered = 0;
     const relativeErrors: number[] = [];
     let close = 0;
+    let inRange = 0;
     for (const scenario of SCENARIOS) {
       const truth = truthOf(scenario.tau);
       for (let k = 0; k < 30; k++) {
@@ -95,18 +97,32 @@ describe('analyzeCurve on simulated saturating curves', () => {
         const levels = paired ? pairedLevels(data.cells).levels : levelStatsFromSums(data.sums);
         const result = analyzeCurve(levels, { ...OPTIONS, seed: k });
         trials++;
+        if (result.status === 'ok') answered++;
         if (covers(result, truth)) covered++;
         const error = result.sweetSpot ? Math.abs(result.sweetSpot.steps - truth) : Infinity;
         relativeErrors.push(error / truth);
-        if (error <= Math.max(2, 0.5 * truth)) close++;
+        if (result.status === 'ok' && !result.sweetSpot!.extrapolated) {
+          inRange++;
+          if (error <= Math.max(2, 0.5 * truth)) close++;
+        }
       }
     }
     expect(trials).toBe(120);
-    // Nominal 90%; a sound lower bound for 120 trials (the binomial 1% quantile at 90% is about 0.83).
-    expect(covered / trials).toBeGreaterThanOrEqual(0.75);
-    // Half the estimates lie within 15% of the truth, and nine in ten within 50% (or 2 steps).
-    expect(median(relativeErrors)).toBeLessThanOrEqual(0.15);
-    expect(close / trials).toBeGreaterThanOrEqual(0.9);
+    // Nearly every trial gets an answer (a few small samples are honestly 'inconclusive' now)...
+    expect(answered / trials).toBeGreaterThanOrEqual(0.95);
+    // ...and the answers' intervals cover the truth: nominal 90%, the issue's floor for the design
+    // case is 0.85 (raised from 0.75; counted over the trials that give an interval).
+    expect(covered / answered).toBeGreaterThanOrEqual(0.85);
+    // Half the estimates lie within 20% of the truth (the issue's bar is 0.3; this was 0.15 when only
+    // the exponential was fitted — choosing among families by AICc costs a little precision on
+    // exponential data, the price of not being confidently wrong on power-law and S-shaped curves),
+    // and nine in ten within 50% (or 2 steps).
+    expect(median(relativeErrors)).toBeLessThanOrEqual(0.2);
+    // Nine in ten of the answers inside the tested range lie within 50% (or 2 steps); answers the
+    // engine flags as extrapolations (confidence low, open interval) are not held to it any more:
+    // a power law that fits as well as the exponential honestly puts them far out.
+    expect(inRange / trials).toBeGreaterThanOrEqual(0.85);
+    expect(close / inRange).toBeGreaterThanOrEqual(0.9);
   });
 
   it('finds the guide’s sweet spots (≈ 3τ) from plentiful data', () => {
@@ -115,7 +131,7 @@ describe('analyzeCurve on simulated saturating curves', () => {
       const result = analyzeCurve(levelStatsFromSums(draw(scenario, 0.6, 1, 40, 0, scenario.tau).sums), OPTIONS);
       expect(result.status).toBe('ok');
       expect(Math.abs(result.sweetSpot!.steps - truth)).toBeLessThanOrEqual(Math.max(1, 0.15 * truth));
-      expect(result.fit?.model).toBe('saturating');
+      expect(result.fit?.model).toBe('exponential');
     }
   });
 

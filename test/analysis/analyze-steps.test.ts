@@ -7,7 +7,7 @@ function exactPoints(steps: readonly number[]): StepPoint[] {
   return steps.flatMap((s) =>
     [-0.1, 0, 0.1].map((e, i) => ({
       steps: s,
-      value: 10 - 5 * Math.exp(-s / 10) + e,
+      value: 9.8 - 5 * Math.exp(-s / 10) + e,
       durationMs: 380 + 670 * s,
       seed: String(i),
       prompt: 'p',
@@ -76,5 +76,31 @@ describe('analyzeSteps', () => {
     const a = analyzeSteps({ ...sums, timeSpent: spent, guide: null, modelName: 'x' });
     // proportional: 6000 × (60 − 30)/60 = 3000
     expect(a.waste?.wastedMs).toBeCloseTo(3000, 6);
+  });
+});
+
+describe('every rated run counts', () => {
+  it('joins runs without prompt + seed to a paired design as their own block, counting all of them', () => {
+    const paired = exactPoints([5, 10, 15, 20, 25, 30, 35, 40, 45, 50]);
+    // Eight unseeded runs, 1 point better than the paired prompt (a different prompt), incl. a level
+    // (60 steps) that only they tested.
+    const loose = [20, 20, 40, 40, 60, 60, 60, 60].map((steps, i) => ({ steps, value: 9.8 - 5 * Math.exp(-steps / 10) + 1 + (i % 2 ? 0.1 : -0.1) }));
+    const a = analyzeSteps({ ...summarizePoints([...paired, ...loose]), guide: null, modelName: 'mixed' });
+    expect(a.paired).toBe(true);
+    expect(a.runs).toBe(30 + 8);
+    expect(a.runUse).toEqual({ pairedRuns: 30, unpairedRuns: 8 });
+    expect(a.pairedReason).toContain('8 unpaired runs (no prompt + seed, or a seed at one step level) joined as their own block');
+    const at60 = a.levels.find((level) => level.steps === 60)!;
+    expect(at60.n).toBe(4);
+    // Their 1-point offset is removed: 60 steps sits on the paired curve (9.8 − 5·e^(−6) ≈ 9.79), not at 10.79.
+    expect(at60.mean).toBeCloseTo(9.8 - 5 * Math.exp(-6), 1);
+    expect(a.levels.find((level) => level.steps === 20)!.n).toBe(5);
+  });
+
+  it('refuses more step levels than an analysis takes, naming the limit', () => {
+    const points = Array.from({ length: 2001 }, (_, i) => ({ steps: i + 1, value: 5 }));
+    expect(() => analyzeSteps({ ...summarizePoints(points), guide: null, modelName: 'x' })).toThrow(
+      'analyzeSteps requires at most 2,000 distinct step levels (these runs have 2,001)',
+    );
   });
 });

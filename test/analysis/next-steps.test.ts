@@ -13,11 +13,14 @@ function saturatingModel(b: number, tau: number, delta: number): SensitivityMode
 
 describe('suggestNextSteps', () => {
   it('matches the documented example: a sweet spot beyond the tested range', () => {
-    expect(suggestNextSteps({ tested, sweetSpot: 45, interval: [38, 60], plateauReached: true })).toEqual({
+    const result = suggestNextSteps({ tested, sweetSpot: 45, interval: [38, 60], plateauReached: true });
+    expect(result).toMatchObject({
       kind: 'test-higher',
       steps: [45, 60],
       message: 'The sweet spot (45 steps) lies beyond the highest tested step (30): test higher steps, e.g. 45 and 60.',
     });
+    // Each suggestion says why and what it costs: 5 runs (the median per level) = 5 renders.
+    expect(result.suggestions).toEqual([45, 60].map((steps) => ({ steps, runs: 5, renders: 5, narrowing: null, minutes: null, why: expect.stringContaining('not been seen to flatten by 30 steps') })));
   });
 
   it('says "test higher steps" when the curve has not flattened or the interval has no upper end', () => {
@@ -31,7 +34,9 @@ describe('suggestNextSteps', () => {
   it('says "test lower steps" below the tested range and "done" for a one-step interval', () => {
     const lower = suggestNextSteps({ tested, sweetSpot: 6, interval: [4, 9], plateauReached: true });
     expect(lower.kind).toBe('test-lower');
-    expect(lower.steps).toEqual([5, 6]);
+    // Changed from [5, 6]: one step apart they are one test, not two.
+    expect(lower.steps).toEqual([5]);
+    expect(suggestNextSteps({ tested, sweetSpot: 3, interval: [2, 9], plateauReached: true }).steps).toEqual([3, 5]);
     expect(suggestNextSteps({ tested, sweetSpot: 20, interval: [20, 21], plateauReached: true }).kind).toBe('done');
   });
 
@@ -49,10 +54,25 @@ describe('suggestNextSteps', () => {
     expect(result.steps.length).toBeGreaterThanOrEqual(1);
     expect(result.steps.length).toBeLessThanOrEqual(3);
     expect([...result.steps].sort((x, y) => x - y)).toEqual(result.steps);
+    // Inside the ad-hoc usable range 1–100 (twice the highest tested), and distinct enough to matter.
     for (const s of result.steps) {
-      expect(s).toBeGreaterThanOrEqual(2);
-      expect(s).toBeLessThanOrEqual(75);
+      expect(s).toBeGreaterThanOrEqual(1);
+      expect(s).toBeLessThanOrEqual(100);
     }
+    for (let i = 1; i < result.steps.length; i++) {
+      expect(result.steps[i]! - result.steps[i - 1]!).toBeGreaterThanOrEqual(Math.max(2, 0.15 * result.steps[i]!));
+    }
+    expect(result.suggestions.every((s) => s.narrowing !== null && s.narrowing > 0 && s.narrowing < 1)).toBe(true);
+    const inGuide = suggestNextSteps({
+      tested: levels,
+      sweetSpot: 30,
+      interval: [25, 36],
+      plateauReached: true,
+      model: saturatingModel(5, 10, 0.25),
+      runVariance: 0.36,
+      range: { min: 20, max: 50 },
+    });
+    for (const s of inGuide.steps) expect(s >= 20 && s <= 50).toBe(true);
     expect(result.message).toMatch(/^Add 4 runs at each of .* steps: this narrows the interval \(25–36\) most, by about \d+%\.$/);
   });
 

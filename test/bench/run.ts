@@ -21,6 +21,7 @@ import { BENCH_COLUMNS, benchRows, buildBenchDatabase } from './dataset.js';
 import { latencies, listen, percentile, timed } from './measure.js';
 import { benchFilteredReports } from './filtered-reports.js';
 import { benchStartup } from './startup.js';
+import { benchWideSweep } from './wide-sweep.js';
 
 interface Figure {
   name: string;
@@ -166,6 +167,12 @@ async function main() {
       }
     }
   }
+
+  console.log('\nanalysis of 1,600 levels × 2 seeds');
+  const wide = benchWideSweep(1600);
+  record({ name: 'analysis of 1,600 levels × 2 seeds, warm', value: round(wide.warmMs, 0), unit: 'ms', reference: 6400, referenceName: 'the dense O(L³) pairing alone, before', target: null });
+  record({ name: 'analysis of 1,600 levels × 2 seeds, cold', value: round(wide.coldMs, 0), unit: 'ms', reference: null, referenceName: null, target: null });
+  record({ name: 'pairing of 1,600 levels × 2 seeds', value: round(wide.pairingMs, 1), unit: 'ms', reference: 6400, referenceName: 'dense solve, before', target: null });
 
   if (part === 'reports') return finish();
 

@@ -127,7 +127,7 @@ describe('sweetspot analyze and report', () => {
     fs.writeFileSync(file, text);
     return file;
   }
-  const curve = (steps: number) => (10 - 5 * Math.exp(-steps / 10)).toFixed(4);
+  const curve = (steps: number) => (9.8 - 5 * Math.exp(-steps / 10)).toFixed(4);
 
   it('analyze prints a readable report of a CSV, one per model, storing nothing', async () => {
     const rows = ['\uFEFFModel,STEPS,score,duration_ms'];
@@ -155,6 +155,16 @@ describe('sweetspot analyze and report', () => {
     expect(json.sweetSpot.steps).toBe(17);
     expect(json.lowerIsBetter).toBe(true);
     expect(json).toHaveProperty('recommendations.draft.steps');
+  });
+
+  it('analyze asks for --delta when a score lies outside 0–10, instead of silently using 0.25', async () => {
+    const rows = ['steps,score'];
+    for (const s of [5, 10, 20, 30, 40]) rows.push(`${s},${(100 * Math.exp(-s / 10)).toFixed(2)}`, `${s},${(100 * Math.exp(-s / 10) + 1).toFixed(2)}`);
+    const file = writeCsv('fid.csv', rows.join('\n'));
+    const res = await cli('analyze', file, '--lower-is-better');
+    expect(res.code).not.toBe(0);
+    expect(res.err).toMatch(/delta is required: the scores are not on the 0–10 scale/);
+    expect((await cli('analyze', file, '--lower-is-better', '--delta', '2')).code).toBe(0);
   });
 
   it('analyze names a missing column and a bad cell by line', async () => {

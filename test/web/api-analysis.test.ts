@@ -32,7 +32,7 @@ describe('GET /api/v1/models/:slug/analysis', () => {
     expect(['high', 'medium', 'low']).toContain(a.sweetSpot.confidence);
     expect(a.sweetSpot.reason).toMatch(/interval/);
     expect(a.kneedle.steps).toBeTypeOf('number');
-    expect(a.fit).toMatchObject({ model: 'saturating' });
+    expect(a.fit).toMatchObject({ model: 'exponential', lackOfFit: { df: expect.any(Number), p: expect.any(Number) } });
     expect(a.fit.r2).toBeGreaterThan(0.99);
     expect(a.recommendations.standard).toEqual({ steps: 30, quality: expect.any(Number), durationMs: 380 + 670 * 30, extrapolated: false });
     expect(a.duration.perStepMs).toBeCloseTo(670, 6);
@@ -40,7 +40,7 @@ describe('GET /api/v1/models/:slug/analysis', () => {
     expect(a.durationHardware).toBe('RTX 4090');
     expect(a.nextSteps.message).toBeTypeOf('string');
     expect(a.model).toMatchObject({ slug: 'flux-dev', guideLabel: 'Guide: 28–35, sweet spot 30 (20–50 possible)' });
-    expect(a.metric).toEqual({ name: 'score', lowerIsBetter: false, delta: 0.25 });
+    expect(a.metric).toEqual({ name: 'score', lowerIsBetter: false, delta: 0.25, unit: 'points on the 0–10 score', range: { min: 0, max: 10 } });
   });
 
   it('fits durations per hardware and predicts for the one with most runs', async () => {
@@ -119,7 +119,7 @@ describe('analysis cache', () => {
 
 describe('POST /api/v1/analyze', () => {
   const points = [5, 10, 15, 20, 25, 30, 35, 40, 45, 50].flatMap((steps) =>
-    [-0.1, 0, 0.1].map((e) => ({ steps, score: 10 - 5 * Math.exp(-steps / 10) + e, durationMs: 380 + 670 * steps })),
+    [-0.1, 0, 0.1].map((e) => ({ steps, score: 9.8 - 5 * Math.exp(-steps / 10) + e, durationMs: 380 + 670 * steps })),
   );
 
   it('analyses the points and stores nothing', async () => {
@@ -133,8 +133,45 @@ describe('POST /api/v1/analyze', () => {
 
   it('mirrors a lower-is-better metric', async () => {
     const mirrored = points.map((p) => ({ ...p, score: -p.score }));
-    const res = await request(t.app).post('/api/v1/analyze').send({ points: mirrored, lowerIsBetter: true });
+    const res = await request(t.app).post('/api/v1/analyze').send({ points: mirrored, lowerIsBetter: true, delta: 0.25 });
     expect(res.body.sweetSpot.steps).toBe(30);
+  });
+
+  it('asks for delta when a score lies outside 0–10 instead of silently using 0.25', async () => {
+    const fid = points.map((p) => ({ ...p, score: 40 * p.score }));
+    const res = await request(t.app).post('/api/v1/analyze').send({ points: fid, lowerIsBetter: true });
+    expect(res.status).toBe(422);
+    expect(res.body.error.message).toMatch(/^delta is required: the scores are not on the 0–10 scale/);
+    expect(res.body.error.details).toEqual([{ field: 'delta', message: 'required when a score lies outside 0–10' }]);
+    const withDelta = await request(t.app).post('/api/v1/analyze').send({ points: fid, lowerIsBetter: true, delta: 10 });
+    expect(withDelta.status).toBe(200);
+    expect(withDelta.body.settings.delta).toBe(10);
+  });
+
+  it('refuses 10,000 step levels with a 422 naming the limit, before any curve is fitted', async () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => ({ steps: i + 1, score: 5 }));
+    const res = await request(t.app).post('/api/v1/analyze').send({ points: many });
+    expect(res.status).toBe(422);
+    expect(res.body.error.message).toBe('analyzeSteps requires at most 2,000 distinct step levels (these runs have 10,000)');
+  });
+
+  it('counts runs without prompt + seed next to paired ones and says how they were used', async () => {
+    const paired = [10, 20, 30, 40, 50].flatMap((steps) => ['1', '2', '3'].map((seed, i) => ({ steps, seed, prompt: 'fox', score: 9 - 5 * Math.exp(-steps / 10) + (i - 1) * 0.3 })));
+    const loose = [10, 30, 50].map((steps) => ({ steps, score: 8.5 - 5 * Math.exp(-steps / 10) }));
+    const res = await request(t.app).post('/api/v1/analyze').send({ points: [...paired, ...loose] });
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
+    expect(res.body.runs).toBe(18);
+    expect(res.body.runUse).toEqual({ pairedRuns: 15, unpairedRuns: 3 });
+    expect(res.body.pairedReason).toMatch(/3 unpaired runs .* joined as their own block/);
+  });
+
+  it('clips fitted curves and plateaus to the 0–10 score', async () => {
+    // A power law whose fitted limit lies above 10 is read on the score's own range.
+    const high = [2, 4, 8, 16, 32, 64].flatMap((steps) => [-0.1, 0, 0.1].map((e) => ({ steps, score: Math.min(10, 11 - 6 * steps ** -0.5 + e) })));
+    const res = await request(t.app).post('/api/v1/analyze').send({ points: high });
+    expect(res.status).toBe(200);
+    for (const point of res.body.curve) expect(point.quality).toBeLessThanOrEqual(10);
+    if (res.body.plateau !== null) expect(res.body.plateau).toBeLessThanOrEqual(10);
   });
 
   it('rejects a bad body naming the point and field', async () => {
@@ -146,10 +183,16 @@ describe('POST /api/v1/analyze', () => {
   });
 
   it('gives a clear status for degenerate points', async () => {
-    const flat = await request(t.app).post('/api/v1/analyze').send({ points: [10, 20, 30, 40].map((steps) => ({ steps, score: 7 })) });
-    expect(flat.status).toBe(200);
+    // Changed from 'flat': four single whole-number ratings carry a rounding error each and leave one
+    // residual degree of freedom, so a rise of δ could hide in them.
+    const single = await request(t.app).post('/api/v1/analyze').send({ points: [10, 20, 30, 40].map((steps) => ({ steps, score: 7 })) });
+    expect(single.status).toBe(200);
+    expect(single.body.status).toBe('inconclusive');
+    const flat = await request(t.app).post('/api/v1/analyze').send({ points: [10, 20, 30, 40].flatMap((steps) => Array.from({ length: 20 }, (_, i) => ({ steps, score: 7 + (i % 2 === 0 ? 0.1 : -0.1) }))) });
     expect(flat.body.status).toBe('flat');
-    const rising = await request(t.app).post('/api/v1/analyze').send({ points: [10, 20, 30, 40, 50].map((steps) => ({ steps, score: steps / 10 })) });
+    const rising = await request(t.app)
+      .post('/api/v1/analyze')
+      .send({ points: [10, 20, 30, 40, 50].flatMap((steps) => [-0.1, 0, 0.1].map((e) => ({ steps, score: steps / 10 + e }))) });
     expect(rising.body.status).toBe('no-plateau');
     expect(rising.body.nextSteps.message).toMatch(/higher/);
   });

@@ -223,3 +223,44 @@ describe('dashboard cards', () => {
     expect(html).not.toContain('chart.umd.js');
   });
 });
+
+describe('model report: how sure it is (issue #13)', () => {
+  it('reports a decline in words, with the chosen family and the lack-of-fit verdict', async () => {
+    await addModel('overcooked', 'Over-cooked');
+    // Over-cooking past ~15 steps; three seeds with their own offsets and a fixed ±0.1 rating wobble.
+    const runs = [4, 8, 12, 16, 20, 25, 30, 40, 50, 60].flatMap((s) =>
+      [1, 2, 3].map((seed) => ({
+        model: 'overcooked',
+        steps: s,
+        seed: String(seed),
+        prompt: 'a fox',
+        score: Number((8 - 5 * Math.exp(-s / 5) - 0.03 * s + 0.2 * (seed - 2) + 0.1 * Math.sin(7 * s + 3 * seed)).toFixed(3)),
+        durationMs: 380 + 670 * s,
+      })),
+    );
+    await addRuns(runs);
+    const html = (await request(t.app).get('/models/overcooked').expect(200)).text;
+    expect(html).toMatch(/<strong>Quality falls past \d+ steps<\/strong> — by [\d.]+ at 60 steps: more steps make it worse/);
+    expect(html).toContain('rise then fall: a − b·e^(−s/τ) − d·s');
+    expect(html).toMatch(/<dt>Lack of fit<\/dt><dd>fits the level means within their noise|<dt>Lack of fit<\/dt><dd>/);
+    expect(html).toContain('Also tried: exponential');
+    expect(html).toMatch(/<dt>Runs used<\/dt><dd>30 in paired prompt \+ seed blocks, 0 unpaired<\/dd>/);
+    const dashboard = (await request(t.app).get('/').expect(200)).text;
+    expect(dashboard).toMatch(/<strong>Quality falls past \d+ steps \(by [\d.]+ at 60 steps\)<\/strong>: more steps make it worse/);
+    const md = (await request(t.app).get('/api/v1/export/settings.md')).text;
+    expect(md).toMatch(/\*\*Quality falls past \d+ steps \(by [\d.]+ at 60 steps\)\*\* — more steps make it worse/);
+  });
+
+  it('reports an inconclusive answer, with what to test next, its cost and a "Plan this" link', async () => {
+    await addModel('unsure', 'Unsure');
+    await addRuns([10, 20, 30, 40].map((steps) => ({ model: 'unsure', steps, score: 7, durationMs: 400 + 600 * steps })));
+    const html = (await request(t.app).get('/models/unsure').expect(200)).text;
+    expect(html).toContain('Inconclusive: the data cannot tell yet');
+    expect(html).toContain('The data cannot tell a flat curve from one still rising');
+    expect(html).toMatch(/<li><strong>60 steps<\/strong>, 3 runs: [^<]+ · costs 3 renders, about [\d.]+ min<\/li>/);
+    expect(html).toContain('href="/experiments?model=unsure&amp;steps=60,80#plan">Plan this</a>');
+    const plan = (await request(t.app).get('/experiments').query({ model: 'unsure', steps: '60,80' }).expect(200)).text;
+    expect(plan).toContain('value="60,80"');
+    expect(plan).toMatch(/<option value="unsure" selected/);
+  });
+});

@@ -58,7 +58,8 @@ describe('settings export', () => {
     const rows = parse(csvText, { columns: true }) as Record<string, string>[];
     const evil = rows.find((c) => c.model === 'evil')!;
     expect(evil.model_name).toMatch(/^'=HYPERLINK/);
-    expect(evil.status).toBe('flat');
+    // One run per level: the noise is unknown, so equal scores cannot be called flat (was 'flat').
+    expect(evil.status).toBe('inconclusive');
     const md = (await request(t.app).get('/api/v1/export/settings.md')).text;
     expect(md).toContain('\\| \\*bold\\*');
   });

@@ -375,12 +375,13 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         Analysis: {
           type: 'object',
           description:
-            'status (ok | insufficient-data | no-plateau | flat) and message; sweetSpot { steps, interval: [low, high] | null, confidence, reason, extrapolated }; ' +
-            'kneedle { steps }; fit { model, r2, params }; recommendations { draft, standard, final } each { steps, quality, durationMs }; ' +
-            'duration { overheadMs, perStepMs, r2 } | null; nextSteps { kind, steps, message }; paired; levels; curve; marginalGain; qualityPerSecond; waste; warnings',
+            'status (ok | insufficient-data | no-plateau | flat | inconclusive) and message; sweetSpot { steps, interval: [low, high] | null, lowerBound, confidence, reason, extrapolated }; ' +
+            'kneedle { steps }; fit { model (exponential | power | logistic | rise-fall | isotonic | unimodal), description, r2, params, noise, noiseDf, roundingFloor, lackOfFit { statistic, df, p } | null, candidates }; ' +
+            'decline { peakSteps, drop } | null; tests { change, topRising, decline, detectableRise }; recommendations { draft, standard, final } each { steps, quality, durationMs }; ' +
+            'duration { overheadMs, perStepMs, r2 } | null; nextSteps { kind, steps, message, suggestions [{ steps, runs, why, narrowing, renders, minutes }] }; paired; pairedReason; runUse { pairedRuns, unpairedRuns }; levels; curve; marginalGain; qualityPerSecond; waste; warnings',
           required: ['status', 'message', 'sweetSpot', 'kneedle', 'fit', 'recommendations', 'duration', 'nextSteps', 'paired'],
           properties: {
-            status: { type: 'string', enum: ['ok', 'insufficient-data', 'no-plateau', 'flat'] },
+            status: { type: 'string', enum: ['ok', 'insufficient-data', 'no-plateau', 'flat', 'inconclusive'] },
             message: { type: 'string' },
             paired: { type: 'boolean' },
             sweetSpot: {
@@ -394,7 +395,15 @@ export function buildOpenApiDocument(): Record<string, unknown> {
               },
             },
             kneedle: { type: 'object', properties: { steps: { type: ['integer', 'null'] } } },
-            fit: { type: ['object', 'null'], properties: { model: { type: 'string', enum: ['saturating', 'isotonic'] }, r2: { type: 'number' } } },
+            fit: {
+              type: ['object', 'null'],
+              properties: {
+                model: { type: 'string', enum: ['exponential', 'power', 'logistic', 'rise-fall', 'isotonic', 'unimodal'] },
+                r2: { type: 'number' },
+                lackOfFit: { type: ['object', 'null'], properties: { statistic: { type: 'number' }, df: { type: 'integer' }, p: { type: 'number' } } },
+              },
+            },
+            decline: { type: ['object', 'null'], properties: { peakSteps: { type: 'integer' }, drop: { type: 'number' } } },
             recommendations: { type: ['object', 'null'] },
             duration: { type: ['object', 'null'], properties: { overheadMs: { type: 'number' }, perStepMs: { type: 'number' }, r2: { type: 'number' } } },
             nextSteps: { type: 'object', properties: { steps: { type: 'array', items: { type: 'integer' } }, message: { type: 'string' } } },

@@ -126,6 +126,11 @@ export function experimentPages(db: Db): Router {
     const last = readLastSettings(req);
     const values: Record<string, string> = { steps: '10-50 (+5)', seeds: '3' };
     for (const key of ['model', 'hardware', 'useCase', 'phase'] as const) if (last[key]) values[key] = last[key]!;
+    // "Plan this" on a report links here with ?model=SLUG&steps=A,B,C: prefill the form with them
+    // (the form validates them as usual when sent; nothing is created by the link itself).
+    const { model, steps } = req.query;
+    if (typeof model === 'string' && model.length > 0 && model.length <= 100) values.model = model;
+    if (typeof steps === 'string' && /^[\d ,+()-]{1,200}$/.test(steps)) values.steps = steps;
     await renderList(res, values, {});
   });
 
