@@ -44,9 +44,12 @@ describe('POST /api/v1/experiments/:id/run', () => {
 
   it('refuses what it cannot do with a message naming the field; nothing starts', async () => {
     const { app, experimentId, rendererId, fake } = await setUp();
-    const adaptive = await request(app).post(`/api/v1/experiments/${experimentId}/run`).send({ renderers: [rendererId], mode: 'adaptive', target: { halfWidth: 2 } });
-    expect(adaptive.status).toBe(422);
-    expect(adaptive.body.error.details).toEqual([{ field: 'mode', message: 'only "grid" is available so far' }]);
+    const noTarget = await request(app).post(`/api/v1/experiments/${experimentId}/run`).send({ renderers: [rendererId], mode: 'adaptive' });
+    expect(noTarget.status).toBe(422);
+    expect(noTarget.body.error.details).toEqual([{ field: 'target', message: 'give at least one of halfWidth, maxRenders, maxMinutes' }]);
+    const badTarget = await request(app).post(`/api/v1/experiments/${experimentId}/run`).send({ renderers: [rendererId], mode: 'adaptive', target: { halfWidth: 0 } });
+    expect(badTarget.status).toBe(422);
+    expect(badTarget.body.error.details[0].field).toBe('target.halfWidth');
     const unknown = await request(app).post(`/api/v1/experiments/${experimentId}/run`).send({ renderers: [999] });
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.details).toEqual([{ field: 'renderers', message: 'renderer 999 does not exist (see GET /api/v1/renderers)' }]);
