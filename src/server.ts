@@ -4,6 +4,7 @@ import { connectDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { startAnalysisWarmer } from './services/analysis-warmer.js';
 import { cleanUpInterruptedImports } from './services/import-runs.js';
+import { resumeInterruptedRenderJobs } from './services/render-queue/render-jobs.js';
 import { cleanUpTempFiles } from './services/temp-files.js';
 
 /** Starts the server: config → db → migrate → createApp(deps).listen. Resolves once it listens. */
@@ -17,6 +18,8 @@ export async function startServer(config: Config): Promise<{ url: string; close:
   if (temps > 0) console.error(`Removed ${temps} temporary file${temps === 1 ? '' : 's'} left by interrupted uploads.`);
   const app = createApp({ db, config });
   const warmer = startAnalysisWarmer(db);
+  // Render jobs that were running (or waiting for scores) when sweetspot stopped go on in the background.
+  await resumeInterruptedRenderJobs(db, config);
   return new Promise((resolve, reject) => {
     const server = app.listen(config.port, config.host, () => {
       const address = server.address();

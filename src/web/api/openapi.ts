@@ -313,6 +313,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
                     },
                   },
                 },
+                render: { $ref: '#/components/schemas/RenderStatus' },
               },
             },
           ],
