@@ -9,6 +9,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { startAnalysisWarmer } from './services/analysis-warmer.js';
 import { tempName, uploadTempDir } from './services/image-files.js';
 import { cleanUpInterruptedImports } from './services/import-runs.js';
+import { resumeInterruptedRenderJobs } from './services/render-queue/render-jobs.js';
 import { cleanUpTempFiles } from './services/temp-files.js';
 import { StartupError } from './startup-error.js';
 
@@ -95,6 +96,8 @@ export async function startServer(config: Config): Promise<{ url: string; close:
   }
   // Started once the server listens: the first request should not wait behind its start.
   const warmer = startAnalysisWarmer(db);
+  // Render jobs that were running (or waiting for scores) when sweetspot stopped go on in the background.
+  await resumeInterruptedRenderJobs(db, config);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;

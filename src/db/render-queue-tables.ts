@@ -1,7 +1,10 @@
 import type { Generated, Selectable } from 'kysely';
 
-/** What a render job is doing; `running` jobs are picked up again after a restart. */
-export const RENDER_JOB_STATES = ['running', 'paused', 'done', 'failed', 'cancelled'] as const;
+/**
+ * What a render job is doing; `running` and `waiting` jobs are picked up again after a restart.
+ * `waiting`: an adaptive job on human scores waits for its latest round to be rated.
+ */
+export const RENDER_JOB_STATES = ['running', 'waiting', 'paused', 'done', 'failed', 'cancelled'] as const;
 export type RenderJobState = (typeof RENDER_JOB_STATES)[number];
 export type RenderTaskState = 'pending' | 'done' | 'failed';
 
@@ -15,6 +18,10 @@ export interface RenderJobTable {
   renderer_ids: string;
   max_attempts: number;
   stop_reason: string | null;
+  /** Adaptive jobs: JSON `{ halfWidth?, maxRenders?, maxMinutes? }`; null for grid jobs. */
+  target: string | null;
+  /** Adaptive jobs: the metric the rounds are chosen on; null for grid jobs. */
+  metric: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -24,6 +31,8 @@ export interface RenderTaskTable {
   id: Generated<number>;
   job_id: number;
   run_id: number;
+  /** The round that queued it (1 for a grid job and an adaptive job's coarse first round). */
+  round: Generated<number>;
   state: RenderTaskState;
   attempts: Generated<number>;
   renderer_id: number | null;

@@ -1,5 +1,7 @@
 import type { Db } from '../db/connect.js';
 import type { Updateable } from 'kysely';
+import type { NewRunRow } from '../db/schema.js';
+import { insertRuns } from './runs.js';
 import type { RenderJobRow, RenderJobState, RenderQueueSchema, RenderTaskRow, RenderTaskTable } from '../db/render-queue-tables.js';
 
 function queueDb(db: Db) {
@@ -9,23 +11,66 @@ function queueDb(db: Db) {
 /** Inserts a job and one pending task per run, in one transaction; returns the job id. */
 export async function insertRenderJob(
   db: Db,
-  job: { experiment_id: number; mode: 'grid' | 'adaptive'; renderer_ids: string; max_attempts: number; now: string },
+  job: { experiment_id: number; mode: 'grid' | 'adaptive'; renderer_ids: string; max_attempts: number; target?: string | null; metric?: string | null; now: string },
   runIds: readonly number[],
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const inserted = await queueDb(trx)
       .insertInto('render_jobs')
-      .values({ experiment_id: job.experiment_id, mode: job.mode, state: 'running', renderer_ids: job.renderer_ids, max_attempts: job.max_attempts, stop_reason: null, created_at: job.now, updated_at: job.now })
+      .values({
+        experiment_id: job.experiment_id,
+        mode: job.mode,
+        state: 'running',
+        renderer_ids: job.renderer_ids,
+        max_attempts: job.max_attempts,
+        stop_reason: null,
+        target: job.target ?? null,
+        metric: job.metric ?? null,
+        created_at: job.now,
+        updated_at: job.now,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const jobId = Number(inserted.id);
-    for (let i = 0; i < runIds.length; i += 500) {
-      const rows = runIds.slice(i, i + 500).map((runId) => ({ job_id: jobId, run_id: runId, state: 'pending' as const, updated_at: job.now }));
-      await queueDb(trx).insertInto('render_tasks').values(rows).execute();
-    }
+    await insertTasks(trx, jobId, runIds, 1, job.now);
     return jobId;
   });
 }
+
+async function insertTasks(db: Db, jobId: number, runIds: readonly number[], round: number, now: string): Promise<void> {
+  for (let i = 0; i < runIds.length; i += 500) {
+    const rows = runIds.slice(i, i + 500).map((runId) => ({ job_id: jobId, run_id: runId, round, state: 'pending' as const, updated_at: now }));
+    await queueDb(db).insertInto('render_tasks').values(rows).execute();
+  }
+}
+
+/**
+ * Queues an adaptive job's next round in one transaction: new planned runs are added to the
+ * experiment (the step counts its plan did not have), and one pending task per run, old and new.
+ */
+export async function queueRenderRound(
+  db: Db,
+  round: { jobId: number; round: number; runIds: readonly number[]; newRuns: readonly NewRunRow[]; now: string },
+): Promise<number[]> {
+  return db.transaction().execute(async (trx) => {
+    const added = round.newRuns.length > 0 ? await insertRuns(trx, round.newRuns.map((row) => ({ row, tags: [] }))) : [];
+    await insertTasks(trx, round.jobId, [...round.runIds, ...added], round.round, round.now);
+    return added;
+  });
+}
+
+/** Every render of a job with its run's steps, seed, prompt and score, in queue order. */
+export function renderTaskRuns(db: Db, jobId: number) {
+  return queueDb(db)
+    .selectFrom('render_tasks')
+    .innerJoin('runs', 'runs.id', 'render_tasks.run_id')
+    .where('render_tasks.job_id', '=', jobId)
+    .select(['render_tasks.id as task_id', 'render_tasks.round', 'render_tasks.state', 'runs.id as run_id', 'runs.steps', 'runs.seed', 'runs.prompt', 'runs.score', 'runs.image_id'])
+    .orderBy('render_tasks.id')
+    .execute();
+}
+
+export type RenderTaskRun = Awaited<ReturnType<typeof renderTaskRuns>>[number];
 
 export function findRenderJob(db: Db, id: number): Promise<RenderJobRow | undefined> {
   return queueDb(db).selectFrom('render_jobs').selectAll().where('id', '=', id).executeTakeFirst();
@@ -109,4 +154,15 @@ export async function resetFailedRenderTasks(db: Db, jobId: number, now: string)
     .where('state', '=', 'failed')
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** Drops a job's renders still waiting to be taken (an adaptive job that stopped; their planned runs stay). */
+export async function dropPendingRenderTasks(db: Db, jobId: number): Promise<number> {
+  const result = await queueDb(db).deleteFrom('render_tasks').where('job_id', '=', jobId).where('state', '=', 'pending').executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** The jobs in any of these states, oldest first. */
+export function renderJobsInStates(db: Db, states: readonly RenderJobState[]): Promise<RenderJobRow[]> {
+  return queueDb(db).selectFrom('render_jobs').selectAll().where('state', 'in', [...states]).orderBy('id').execute();
 }

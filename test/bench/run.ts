@@ -39,7 +39,7 @@ const quick = args.includes('--quick');
 // `--part=startup` measures only the start-up figures, `--part=reports` only those and the data-set
 // sizes (analysis, report pages, filters): the full bench takes most of an hour on this machine.
 const part = args.find((arg) => arg.startsWith('--part='))?.slice('--part='.length);
-if (part !== undefined && part !== 'startup' && part !== 'reports') throw new Error(`--part must be startup or reports, not ${part}`);
+if (part !== undefined && part !== 'startup' && part !== 'reports' && part !== 'render') throw new Error(`--part must be startup, reports or render, not ${part}`);
 const SIZES = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
 const CSV_ROWS = quick ? 100_000 : 1_000_000;
 const INGEST_ROWS = quick ? 20_000 : 50_000;
@@ -126,6 +126,8 @@ async function load(url: string, body: string): Promise<{ rps: number; non2xx: n
 async function main() {
   console.log(`sweetspot benchmark — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}${quick ? ' (quick)' : ''}`);
   const bySize = new Map<number, { analysisP99: number; analysisP50: number; reportP99: number; reportP50: number; file: string }>();
+  // `--part=render`: per-render overhead against the fake generators and adaptive against grid renders.
+  if (part === 'render') return void (await import('./render-overhead.js')).renderBenchFigures().then((figs) => (figs.forEach((f) => record(f)), finish()));
   await benchStartup(dir, record);
   if (part === 'startup') return finish();
 

@@ -45,9 +45,22 @@ describe('sweetspot run', () => {
     expect(resumed.out).toContain('4/4 renders');
   });
 
+  it('--adaptive renders the coarse round and stops on the render budget, saying why', async () => {
+    const fake = await setUp();
+    const res = await cli('run', '1', '--adaptive', '--max-renders', '6', '--metric', 'sharpness');
+    expect(res.code, res.err).toBe(0);
+    // The plan's 10–20 lies below FLUX.1 Dev's usable 20–50: the coarse round is 20, 35, 50 × 2 seeds.
+    expect(res.out).toMatch(/^\[#+\] 6\/6 renders {2}spent 2 min 23 s {2}left 0\.0 s\nRender budget spent: 6 of 6 renders; /);
+    expect(fake.rendered.map((r) => r.steps).sort((a, b) => a - b)).toEqual([20, 20, 35, 35, 50, 50]);
+  });
+
   it('names what it cannot do', async () => {
     await setUp();
-    expect((await cli('run', '1', '--adaptive', '--half-width', '2')).err).toContain('--adaptive: only the grid mode');
+    expect((await cli('run', '1', '--adaptive')).err).toContain('--adaptive needs a target: --half-width N (steps), --max-renders N or --max-minutes N');
+    expect((await cli('run', '1', '--half-width', '2')).err).toContain('belong to the adaptive mode: add --adaptive');
+    expect((await cli('run', '1', '--adaptive', '--max-renders', '0')).err).toContain('--max-renders must be a whole number from 1 to 100000, not "0"');
+    expect((await cli('run', '1', '--adaptive', '--max-renders', '4', '--metric', 'beauty')).err).toContain('--metric must be one of ssim_to_reference, sharpness, not "beauty"');
+    expect((await cli('run', '1', '--adaptive', '--max-renders', '4', '--metric', 'score')).err).toContain('--metric score waits for your ratings between rounds');
     expect((await cli('run', 'x')).err).toContain('<experiment> must be an experiment id');
     expect((await cli('run', '1', '--renderer', '9')).err).toContain('There is no renderer 9');
     expect((await cli('run', '7')).err).toContain('There is no experiment 7');

@@ -90,6 +90,9 @@ describe('grid render job', () => {
       secondsSpent: 82.7,
       secondsLeft: 0,
       stopReason: 'All 6 planned renders are rendered and stored',
+      mode: 'grid',
+      round: 1,
+      waitingForRatings: null,
     });
     const runs = await runsOf(experimentId);
     // Each planned run got its image, ComfyUI's own time for its steps (380 ms + 670 ms per step on the fake) and the GPU.

@@ -44,9 +44,12 @@ describe('POST /api/v1/experiments/:id/run', () => {
 
   it('refuses what it cannot do with a message naming the field; nothing starts', async () => {
     const { app, experimentId, rendererId, fake } = await setUp();
-    const adaptive = await request(app).post(`/api/v1/experiments/${experimentId}/run`).send({ renderers: [rendererId], mode: 'adaptive', target: { halfWidth: 2 } });
-    expect(adaptive.status).toBe(422);
-    expect(adaptive.body.error.details).toEqual([{ field: 'mode', message: 'only "grid" is available so far' }]);
+    const noTarget = await request(app).post(`/api/v1/experiments/${experimentId}/run`).send({ renderers: [rendererId], mode: 'adaptive' });
+    expect(noTarget.status).toBe(422);
+    expect(noTarget.body.error.details).toEqual([{ field: 'target', message: 'give at least one of halfWidth, maxRenders, maxMinutes' }]);
+    const badTarget = await request(app).post(`/api/v1/experiments/${experimentId}/run`).send({ renderers: [rendererId], mode: 'adaptive', target: { halfWidth: 0 } });
+    expect(badTarget.status).toBe(422);
+    expect(badTarget.body.error.details[0].field).toBe('target.halfWidth');
     const unknown = await request(app).post(`/api/v1/experiments/${experimentId}/run`).send({ renderers: [999] });
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.details).toEqual([{ field: 'renderers', message: 'renderer 999 does not exist (see GET /api/v1/renderers)' }]);
@@ -85,5 +88,26 @@ describe('POST /api/v1/experiments/:id/run', () => {
     const started = await request(app).post(`/api/v1/experiments/${experimentId}/run`).set(auth).send({ renderers: [rendererId] });
     expect(started.status).toBe(202);
     await renderJobSettled(started.body.jobId);
+  });
+});
+
+describe('adaptive runs and the experiment answer', () => {
+  it('starts an adaptive run through the API; GET /experiments/:id carries its render progress and stop reason', async () => {
+    const { app, experimentId, rendererId, fake } = await setUp();
+    expect((await request(app).get(`/api/v1/experiments/${experimentId}`)).body.render).toEqual({
+      state: 'idle', done: 0, total: 0, failed: 0, secondsSpent: 0, secondsLeft: null, stopReason: null, mode: null, round: 0, waitingForRatings: null,
+    });
+    const started = await request(app).post(`/api/v1/experiments/${experimentId}/run`).send({ renderers: [rendererId], mode: 'adaptive', target: { maxRenders: 6 }, metric: 'sharpness' });
+    expect(started.status).toBe(202);
+    // The plan's 10–20 lies below FLUX.1 Dev's usable 20–50, so the coarse round spans 20–50: 3 levels × 2 seeds.
+    expect(started.body.render).toMatchObject({ state: 'running', total: 6, mode: 'adaptive', round: 1 });
+    await renderJobSettled(started.body.jobId);
+    const experiment = await request(app).get(`/api/v1/experiments/${experimentId}`);
+    expect(experiment.status).toBe(200);
+    expect(experiment.body.render).toMatchObject({ state: 'done', done: 6, total: 6, failed: 0, secondsLeft: 0, mode: 'adaptive' });
+    expect(experiment.body.render.stopReason).toMatch(/^Render budget spent: 6 of 6 renders; /);
+    // 2 × (3 × 380 + 670 × (20 + 35 + 50)) ms = 142.98 s, shown to a tenth of a second.
+    expect(experiment.body.render.secondsSpent).toBe(143);
+    expect(fake.rendered.map((r) => r.steps).sort((a, b) => a - b)).toEqual([20, 20, 35, 35, 50, 50]);
   });
 });

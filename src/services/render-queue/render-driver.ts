@@ -12,6 +12,22 @@ export interface DriveOptions {
   /** Aborted by pause and cancel: the render in flight is cancelled on its renderer and stays pending. */
   signal: AbortSignal;
   clientOptions?: Partial<ClientOptions>;
+  /** Asked before each render; true stops taking renders (an adaptive job's time budget is spent). */
+  stopBefore?: () => Promise<boolean>;
+}
+
+/** How a pass over a job's pending renders ended (see {@link renderPendingTasks}). */
+export interface PassOutcome {
+  /** Stopped by pause or cancel (which set the state themselves), or the job has gone. */
+  aborted: boolean;
+  /** A renderer of the job was removed: the job is already marked failed. */
+  rendererRemoved: boolean;
+  /** Stopped by `stopBefore`, renders still pending. */
+  stoppedEarly: boolean;
+  done: number;
+  pending: number;
+  failed: number;
+  lastUnreachable: string | null;
 }
 
 interface Worker {
@@ -38,23 +54,44 @@ function planned(task: PendingRenderTask): PlannedRender {
 }
 
 /**
+ * Renders a grid job's pending tasks ({@link renderPendingTasks}) and sets its final state: done, or
+ * failed with the reason when renders are left or failed.
+ */
+export async function driveRenderJob(db: Db, config: Pick<Config, 'dataDir'>, job: RenderJobRow, options: DriveOptions): Promise<void> {
+  const pass = await renderPendingTasks(db, config, job, options);
+  if (pass.aborted || pass.rendererRemoved) return;
+  const reason = passFailure(pass);
+  const now = new Date().toISOString();
+  if (reason) await setRenderJobState(db, job.id, 'failed', reason, now, ['running']);
+  else await setRenderJobState(db, job.id, 'done', `All ${pass.done} planned renders are rendered and stored`, now, ['running']);
+}
+
+/** Why a pass left the job failed (renders left with no renderer, or failed after retries); null when it did not. */
+export function passFailure(pass: PassOutcome): string | null {
+  if (pass.pending > 0) return `No renderer left to render ${pass.pending} planned renders: ${pass.lastUnreachable ?? 'every renderer stopped'}. Start it again and resume.`;
+  if (pass.failed > 0) return `${pass.failed} of ${pass.failed + pass.done} renders failed after retries; the others are stored. Resume to try the failed ones again.`;
+  return null;
+}
+
+/**
  * Renders a job's pending tasks, fanned out over its renderers (one render at a time on each): each
  * is rendered, stored through the upload path into its planned run, and marked done with its time. A
  * fault is recorded on the task and retried up to the job's `max_attempts` when it may pass; a
  * renderer that cannot be reached stops taking work, and when no renderer is left the job stops as
  * failed with the reason, its remaining renders still pending (resume picks them up). A planned run
  * that already has an image (rendered before a restart) is marked done without rendering it again.
- * Returns when the job is done, failed, or stopped by pause or cancel (which set the state themselves).
+ * Returns the counts when no render is left to take, or when stopped by pause or cancel.
  */
-export async function driveRenderJob(db: Db, config: Pick<Config, 'dataDir'>, job: RenderJobRow, options: DriveOptions): Promise<void> {
+export async function renderPendingTasks(db: Db, config: Pick<Config, 'dataDir'>, job: RenderJobRow, options: DriveOptions): Promise<PassOutcome> {
+  const outcome: PassOutcome = { aborted: false, rendererRemoved: false, stoppedEarly: false, done: 0, pending: 0, failed: 0, lastUnreachable: null };
   const experiment = await findExperimentById(db, job.experiment_id);
-  if (!experiment) return;
+  if (!experiment) return { ...outcome, aborted: true };
   const workers: Worker[] = [];
   for (const rendererId of JSON.parse(job.renderer_ids) as number[]) {
     const row = await findRendererById(db, rendererId);
     if (!row) {
       await setRenderJobState(db, job.id, 'failed', `Renderer ${rendererId} was removed; start the run again with the renderers you have`, new Date().toISOString(), ['running']);
-      return;
+      return { ...outcome, rendererRemoved: true };
     }
     workers.push({ rendererId, client: await clientForRenderer(db, rendererId, options.clientOptions), hardware: row.hardware });
   }
@@ -88,24 +125,22 @@ export async function driveRenderJob(db: Db, config: Pick<Config, 'dataDir'>, jo
     }
   }
 
+  let stoppedEarly = false;
   await Promise.all(
     workers.map(async (worker) => {
       while (!options.signal.aborted) {
+        if (options.stopBefore && (await options.stopBefore())) {
+          stoppedEarly = true;
+          return;
+        }
         const task = queue.shift();
         if (!task) return;
         if ((await renderOne(worker, task)) === 'retire') return;
       }
     }),
   );
-  if (options.signal.aborted) return;
+  if (options.signal.aborted) return { ...outcome, aborted: true };
   const totals = await renderTaskTotals(db, job.id);
   const count = (state: string) => totals.find((t) => t.state === state)?.tasks ?? 0;
-  const now = new Date().toISOString();
-  if (count('pending') > 0) {
-    await setRenderJobState(db, job.id, 'failed', `No renderer left to render ${count('pending')} planned renders: ${lastUnreachable ?? 'every renderer stopped'}. Start it again and resume.`, now, ['running']);
-  } else if (count('failed') > 0) {
-    await setRenderJobState(db, job.id, 'failed', `${count('failed')} of ${count('failed') + count('done')} renders failed after retries; the others are stored. Resume to try the failed ones again.`, now, ['running']);
-  } else {
-    await setRenderJobState(db, job.id, 'done', `All ${count('done')} planned renders are rendered and stored`, now, ['running']);
-  }
+  return { ...outcome, stoppedEarly, done: count('done'), pending: count('pending'), failed: count('failed'), lastUnreachable };
 }

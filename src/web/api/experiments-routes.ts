@@ -5,6 +5,7 @@ import { experimentReport } from '../../services/experiment-report.js';
 import { createExperiment, exportPlan, getExperiment, listExperiments, planFilename, planToCsv } from '../../services/experiments.js';
 import { archiveExperiment, deleteExperiment } from '../../services/experiments/life-cycle.js';
 import { previewPlan } from '../../services/experiments/plan-preview.js';
+import { renderStatus } from '../../services/render-queue/render-jobs.js';
 import { experimentInputSchema } from '../../validation/experiment-input.js';
 import { wholeNumber } from '../../validation/fields.js';
 import { HttpError } from '../http-error.js';
@@ -61,7 +62,8 @@ export function experimentsApi(db: Db): Router {
 
   router.get('/:id', async (req, res) => {
     const { id } = parseWith(idParam, req.params, 'experiment id');
-    res.json(await getExperiment(db, id));
+    const experiment = await getExperiment(db, id);
+    res.json({ ...experiment, render: await renderStatus(db, id) });
   });
 
   router.get('/:id/report', async (req, res) => {

@@ -351,6 +351,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
                     },
                   },
                 },
+                render: { $ref: '#/components/schemas/RenderStatus' },
               },
             },
           ],

@@ -2,11 +2,21 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/connect.js';
-import { cancelRenderJob, pauseRenderJob, renderStatus, resumeRenderJob, startRenderJob } from '../../services/render-queue/render-jobs.js';
+import type { AdaptiveTarget } from '../../services/render-queue/adaptive-rounds.js';
+import { cancelRenderJob, pauseRenderJob, renderStatus, resumeRenderJob, startRenderJob, type RenderRunRequest } from '../../services/render-queue/render-jobs.js';
 import { wholeNumber } from '../../validation/fields.js';
-import { renderRunInputSchema } from '../../validation/render-run-input.js';
+import { renderRunInputSchema, type RenderRunInput } from '../../validation/render-run-input.js';
 import { HttpError } from '../http-error.js';
 import { parseWith } from '../validate.js';
+
+/** The target without its absent fields (the service reads "given" as "present"). */
+function definedTarget(target: RenderRunInput['target']): AdaptiveTarget {
+  const out: AdaptiveTarget = {};
+  if (target?.halfWidth != null) out.halfWidth = target.halfWidth;
+  if (target?.maxRenders != null) out.maxRenders = target.maxRenders;
+  if (target?.maxMinutes != null) out.maxMinutes = target.maxMinutes;
+  return out;
+}
 
 const idParam = z.object({ id: wholeNumber('id', 1, Number.MAX_SAFE_INTEGER) });
 
@@ -21,15 +31,14 @@ export function renderRunsApi(db: Db, config: Pick<Config, 'dataDir'>): Router {
     const { id } = parseWith(idParam, req.params, 'experiment id');
     const body: unknown = req.body;
     if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw new HttpError(400, 'invalid_body', 'Send a JSON object { renderers: [id, …], mode: "grid" } with Content-Type: application/json');
+      throw new HttpError(400, 'invalid_body', 'Send a JSON object { renderers: [id, …], mode: "grid" | "adaptive", target?, metric? } with Content-Type: application/json');
     }
     const input = parseWith(renderRunInputSchema, body, 'run');
-    if (input.mode !== 'grid') {
-      throw new HttpError(422, 'invalid_input', 'Invalid run: mode: only "grid" is available so far (every planned run is rendered); the adaptive mode is not built yet', [
-        { field: 'mode', message: 'only "grid" is available so far' },
-      ]);
-    }
-    const { jobId, status } = await startRenderJob(db, config, id, { renderers: input.renderers, mode: 'grid' });
+    const request: RenderRunRequest =
+      input.mode === 'adaptive'
+        ? { renderers: input.renderers, mode: 'adaptive', target: definedTarget(input.target), metric: input.metric }
+        : { renderers: input.renderers, mode: 'grid' };
+    const { jobId, status } = await startRenderJob(db, config, id, request);
     res.status(202).location(`/api/v1/experiments/${id}/render`).json({ jobId, render: status });
   });
 

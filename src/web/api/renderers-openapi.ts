@@ -55,16 +55,19 @@ export const renderRunOpenApiPaths = {
     parameters: experimentId,
     post: {
       summary:
-        'Render the plan on the given renderers (grid mode: every planned run without an image), in the background: each render is queued with its steps, seed and prompt, ' +
+        'Render the plan on the given renderers, in the background: each render is queued with its steps, seed and prompt, ' +
         "timed (the renderer's own time where it reports one, else wall time), stored like an uploaded image into its planned run; faults are retried, then marked failed. " +
-        'Only mode "grid" is available so far.',
+        'Mode "grid" renders every planned run without an image. Mode "adaptive" renders a coarse first round (3 step counts over the plan\'s range inside the model\'s usable range × the plan\'s seeds and prompts), ' +
+        'analyses the experiment on `metric` (default ssim_to_reference), and queues the step counts "what to test next" names, round after round, until `target` is met: ' +
+        'a bounded 90% interval of at most ±halfWidth steps, maxRenders renders, or maxMinutes of render time (at least one is required); it also stops when the analysis asks for nothing more. ' +
+        'On metric "score" it waits after each round until every new render has a score. `render.stopReason` says why it stopped.',
       requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/RenderRunInput' } } } },
       responses: {
         '202': { description: '`{ jobId, render }`: the job started', content: { 'application/json': { schema: { type: 'object', properties: { jobId: { type: 'integer' }, render: { $ref: '#/components/schemas/RenderStatus' } } } } } },
         '400': error('Not a JSON object'),
         '404': error('No such experiment'),
         '409': error('A job of this experiment is running or paused, or every planned run already has its image'),
-        '422': error('A bad field (an unknown renderer, a mode not available)'),
+        '422': error('A bad field (an unknown renderer, an adaptive run without a target)'),
       },
     },
   },
@@ -88,15 +91,18 @@ export const rendererOpenApiSchemas = () => ({
   })(),
   RenderStatus: {
     type: 'object',
-    required: ['state', 'done', 'total', 'failed', 'secondsSpent', 'secondsLeft', 'stopReason'],
+    required: ['state', 'done', 'total', 'failed', 'secondsSpent', 'secondsLeft', 'stopReason', 'mode', 'round', 'waitingForRatings'],
     properties: {
-      state: { type: 'string', enum: ['idle', 'running', 'paused', 'done', 'failed', 'cancelled'] },
+      state: { type: 'string', enum: ['idle', 'running', 'paused', 'done', 'failed', 'cancelled'], description: 'an adaptive job waiting for human scores shows as paused (see waitingForRatings)' },
       done: { type: 'integer' },
       total: { type: 'integer' },
       failed: { type: 'integer' },
       secondsSpent: { type: 'number', description: 'render time of the stored renders' },
       secondsLeft: { type: ['number', 'null'], description: 'seconds per step so far × steps still to render, shared by the renderers; null before the first render' },
-      stopReason: { type: ['string', 'null'] },
+      stopReason: { type: ['string', 'null'], description: 'why the job stopped or waits, in words (e.g. "Target met: …", "Render budget spent: …", "Waiting for ratings: …")' },
+      mode: { type: ['string', 'null'], enum: ['grid', 'adaptive', null] },
+      round: { type: 'integer', description: 'the latest round queued (1 for grid jobs; 0 when idle)' },
+      waitingForRatings: { type: ['integer', 'null'], description: 'adaptive jobs on metric "score": rendered runs still without a score while the job waits; null otherwise' },
     },
   },
   Renderer: {
