@@ -40,7 +40,7 @@ const COMMANDS: readonly LazyCommand[] = [
   { name: 'token', summary: 'print a new strong SWEETSPOT_TOKEN (256 random bits)', load: () => import('./commands/token.js').then((m) => m.registerToken) },
   { name: 'backup', summary: "copy the database to FILE with SQLite's online backup (safe while the server runs)", load: () => import('./commands/backup.js').then((m) => m.registerBackup) },
   { name: 'renderer', summary: 'the ComfyUI and A1111/Forge servers sweetspot renders on', load: () => import('./commands/renderer.js').then((m) => m.registerRenderer) },
-  { name: 'run', summary: "render an experiment's plan on your ComfyUI / A1111 renderers (grid: every planned run), with progress", load: () => import('./commands/run.js').then((m) => m.registerRun) },
+  { name: 'run', summary: "render an experiment's plan on your ComfyUI / A1111 renderers (grid: every planned run; --adaptive: rounds chosen by the analysis), with progress", load: () => import('./commands/run.js').then((m) => m.registerRun) },
 ];
 
 /** The command line names (`log` in `sweetspot log …`, `sweetspot help log`), or undefined for `sweetspot --help`. */
